@@ -1,0 +1,55 @@
+"""`tinyaudio` command line: a thin layer over the library, one module per stage."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from tinyaudio import __version__
+from tinyaudio.cli._app import app
+from tinyaudio.errors import TinyaudioError
+
+# Each module registers its commands on `app` when imported.
+from tinyaudio.cli import datasets_cmd as _datasets_cmd  # noqa: E402,F401  isort: skip
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tinyaudio {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Audio ML for microcontrollers: features, training, int8 models, C firmware, emulation."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: user errors become one line on stderr and exit code 2."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except TinyaudioError as err:
+        typer.secho(f"error: {err}", err=True, fg=typer.colors.RED)
+        return 2
+    except typer.Exit as ex:
+        return int(ex.exit_code or 0)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        return 130
+    except Exception as err:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(err, click.ClickException):
+            err.show()
+            return err.exit_code
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
