@@ -1,0 +1,29 @@
+/* Real FFT of any power-of-two length up to TA_FRONTEND_MAX_FFT (radix-2, iterative, no heap). */
+#ifndef TA_FFT_H
+#define TA_FFT_H
+
+#include "ta_frontend_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Twiddles cos/sin(2 pi k / n), k < n/2, computed once by ta_rfft_init(). */
+typedef struct {
+    uint16_t n;
+    float cos_table[TA_FRONTEND_MAX_FFT / 2u];
+    float sin_table[TA_FRONTEND_MAX_FFT / 2u];
+} ta_rfft_t;
+
+ta_frontend_status_t ta_rfft_init(ta_rfft_t *fft, uint16_t n);
+
+/* In place. Input: n real samples. Output, packed as CMSIS-DSP's arm_rfft_fast_f32:
+ * buf[0] = Re X[0], buf[1] = Re X[n/2], buf[2k] = Re X[k], buf[2k+1] = Im X[k] for 0 < k < n/2,
+ * with X[k] = sum_t x[t] exp(-2 pi i k t / n). */
+void ta_rfft_forward(const ta_rfft_t *fft, float *buf);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TA_FFT_H */

@@ -1,0 +1,119 @@
+/*
+ * tinyaudio audio frontend (C99, float32, no heap): PCM -> framing -> Hann window -> real FFT ->
+ * magnitude or power spectrum -> mel filterbank -> log -> optional DCT-II (MFCC).
+ *
+ * The one implementation: the firmware compiles these files, and Python calls the same code through
+ * the tinyaudio._frontend extension, so features used for training are the features on the device.
+ *
+ * Usage, streaming (firmware; one hop of PCM at a time, as a microphone driver delivers it):
+ *
+ *     static ta_frontend_t fe;                         // ~29 KB with the default limits
+ *     ta_frontend_init(&fe, &ta_model_frontend);        // config from the generated model.c
+ *     for (;;) {
+ *         read_pcm(hop, fe.config.hop_length);
+ *         if (ta_frontend_push_hop(&fe, hop, frame) == TA_FRONTEND_OK) { consume(frame); }
+ *     }
+ *
+ * Usage, whole clip (host tools, tests):
+ *
+ *     ta_frontend_compute_clip(&fe, audio, n, features, capacity_frames, &frames);
+ *
+ * Both paths run the same per-frame code on the same buffered samples, so a clip pushed hop by hop
+ * (then flushed with ta_frontend_flush()) gives exactly the frames of ta_frontend_compute_clip().
+ *
+ * Clip normalization (config.normalize != NONE, e.g. the mlperf-mfcc preset) scales the clip by
+ * 1 / max sample, which is known only once the whole clip is there. compute_clip() measures it;
+ * a streaming caller sets the gain itself with ta_frontend_set_gain() (e.g. from the previous window,
+ * or after buffering the clip with ta_frontend_clip_gain()); the default gain is 1.
+ *
+ * Framing: frame i covers input samples [i*hop - pad, i*hop - pad + frame_length), samples outside the
+ * clip being 0, where pad = 0 (tf.signal.stft) or, with center = 1, pad = fft/2 - (fft - frame)/2
+ * (librosa center=True, pad_mode="constant"). The windowed frame is zero-padded to fft_length at the
+ * end; magnitudes do not depend on where the frame sits in the FFT buffer.
+ */
+#ifndef TA_FRONTEND_H
+#define TA_FRONTEND_H
+
+#include <stdint.h>
+
+#include "ta_fft.h"
+#include "ta_frontend_types.h"
+#include "ta_mel.h"
+#include "ta_mfcc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TA_FRONTEND_VERSION 1u
+#define TA_FRONTEND_MAGIC 0x54414645u /* "TAFE" */
+
+/* All state, sized at compile time: declare it static (or global); never on a small stack. */
+typedef struct {
+    ta_frontend_config_t config;
+    uint32_t initialized;    /* TA_FRONTEND_MAGIC after a successful init */
+    float gain;              /* applied to every input sample (clip normalization) */
+    uint32_t samples_pushed; /* real input samples since the last reset */
+    uint32_t frames_emitted; /* frames written since the last reset */
+    uint32_t buffered;       /* samples waiting in input[] (including the center padding) */
+    float input[2u * TA_FRONTEND_MAX_FFT];
+    float window[TA_FRONTEND_MAX_FFT];
+    float work[TA_FRONTEND_MAX_FFT];      /* FFT buffer, then the spectrum */
+    float mel[TA_FRONTEND_MAX_MEL_BINS];  /* mel energies, then their logs */
+    ta_rfft_t fft;
+    ta_mel_bank_t mel_bank;
+    ta_mfcc_t mfcc;
+} ta_frontend_t;
+
+#define TA_FRONTEND_STATE_BYTES ((uint32_t)sizeof(ta_frontend_t))
+
+/* Checks every field of cfg against the limits above; TA_FRONTEND_OK or the first problem found. */
+ta_frontend_status_t ta_frontend_config_check(const ta_frontend_config_t *cfg);
+
+/* Frames in a clip of n_samples (n_samples = cfg->clip_samples for the configured clip). 0 if none. */
+uint32_t ta_frontend_num_frames(const ta_frontend_config_t *cfg, uint32_t n_samples);
+
+/* Values per frame: num_coeffs with a DCT, else num_mel_bins. */
+uint16_t ta_frontend_num_features(const ta_frontend_config_t *cfg);
+
+/* Validates cfg, copies it, builds window/FFT/mel/DCT tables, gain = 1, then resets. */
+ta_frontend_status_t ta_frontend_init(ta_frontend_t *fe, const ta_frontend_config_t *cfg);
+
+/* Starts a new stream/clip: empties the sample buffer (refilled with the center padding) and the
+ * counters. Keeps tables and gain. */
+ta_frontend_status_t ta_frontend_reset(ta_frontend_t *fe);
+
+/* Gain applied to every pushed sample from now on (finite, > 0). */
+ta_frontend_status_t ta_frontend_set_gain(ta_frontend_t *fe, float gain);
+
+/* The gain cfg->normalize asks for on this clip: 1 / max (or max |x|), or 1 when that is 0 or
+ * normalize is NONE. */
+float ta_frontend_clip_gain(const ta_frontend_config_t *cfg, const float *audio, uint32_t n_samples);
+
+/* Pushes exactly config.hop_length samples (float, nominally in [-1, 1]). Writes one frame of
+ * ta_frontend_num_features() values to features and returns TA_FRONTEND_OK when a frame completed,
+ * else returns TA_FRONTEND_NEED_MORE. */
+ta_frontend_status_t ta_frontend_push_hop(ta_frontend_t *fe, const float *hop, float *features);
+
+/* Same for int16 PCM (scaled by 1/32768, then by the gain). */
+ta_frontend_status_t ta_frontend_push_hop_i16(ta_frontend_t *fe, const int16_t *hop, float *features);
+
+/* End of a clip: feeds zeros until the clip's frame count (ta_frontend_num_frames of the samples
+ * pushed) is reached; one frame per call (TA_FRONTEND_OK), then TA_FRONTEND_DONE. */
+ta_frontend_status_t ta_frontend_flush(ta_frontend_t *fe, float *features);
+
+/* Whole clip: reset, gain from cfg->normalize, push the clip hop by hop (the last partial hop
+ * zero-padded), flush. features receives *frames_out frames x num_features values, row-major.
+ * The gain set before the call is restored afterwards. */
+ta_frontend_status_t ta_frontend_compute_clip(ta_frontend_t *fe, const float *audio, uint32_t n_samples,
+                                              float *features, uint32_t capacity_frames,
+                                              uint32_t *frames_out);
+
+/* A short English name of a status ("fft_length must be a power of two ..."). */
+const char *ta_frontend_status_str(ta_frontend_status_t status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TA_FRONTEND_H */
