@@ -59,3 +59,14 @@ def info(
     console.print(f"standard split: {standard_split(ds).describe()}")
     for line in unreadable:
         console.print(f"[red]unreadable:[/red] {line}")
+
+
+@datasets_app.command("fetch")
+def fetch(
+    name: str = typer.Argument(..., help="Dataset name: fsdd."),
+    cache_dir: Path = typer.Option(None, help="Where to keep it (default: the user's cache directory)."),
+) -> None:
+    """Download a public dataset (pinned commit, verified digest) and print where it is."""
+    from tinyaudio.data.download import fetch as fetch_dataset
+
+    typer.echo(fetch_dataset(name, cache_dir))

@@ -75,6 +75,8 @@ def open_dataset(path: str | Path, *, subset: str | None = None) -> Dataset:
         ds = _read_manifest(root / "metadata.csv", root)
     elif (root / "recordings").is_dir() and any(_FSDD_NAME.match(p.name) for p in (root / "recordings").iterdir()):
         ds = _read_fsdd(root / "recordings", root)
+    elif any(_FSDD_NAME.match(p.name) for p in root.glob("*.wav")):
+        ds = _read_fsdd(root, root)
     else:
         ds = _read_folders(root)
     if not ds.clips:

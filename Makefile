@@ -1,0 +1,46 @@
+# tinyaudio: `make demo` runs the pipeline end to end, `make test` runs every test suite.
+# Both set up what is missing first: Debian packages (as root) and a virtualenv with pinned packages.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEBS := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind cmake
+FRONTEND_SRC := $(wildcard firmware/frontend/*.[ch] python/tinyaudio/frontend/*.c) setup.py
+DATA ?=
+PYTEST_ARGS ?=
+
+.PHONY: setup debs test demo bench lint clean
+
+setup: debs $(BIN)/.ext-built
+
+debs:
+	@scripts/ensure_debs.sh $(DEBS)
+
+# Python packages, pinned. Rebuilt only when the pins or the package metadata change.
+$(BIN)/.deps-installed: constraints.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -c constraints.txt pip setuptools wheel numpy
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]' --no-build-isolation
+	@touch $@
+
+# The C frontend extension, rebuilt when its sources change.
+$(BIN)/.ext-built: $(BIN)/.deps-installed $(FRONTEND_SRC)
+	$(BIN)/python -m pip install -q -e . --no-deps --no-build-isolation
+	@touch $@
+
+test: setup
+	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS) tests
+
+demo: setup
+	$(BIN)/tinyaudio demo $(if $(DATA),--data $(DATA)) --out runs/demo
+
+bench: setup
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lint: setup
+	$(BIN)/ruff check python tests benchmarks
+	$(BIN)/mypy
+
+clean:
+	rm -rf build runs .pytest_cache python/tinyaudio/*.so

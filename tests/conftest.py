@@ -1,0 +1,30 @@
+"""Fixtures shared by every suite: where the real recordings are, and a scratch cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def datasets_root() -> Path:
+    """$TINYAUDIO_DATASETS, else ../shared/datasets beside the repository (as CI lays it out)."""
+    return Path(os.environ.get("TINYAUDIO_DATASETS", REPO.parent / "shared" / "datasets")).resolve()
+
+
+@pytest.fixture(scope="session")
+def datasets_dir() -> Path:
+    root = datasets_root()
+    if not (root / "fsdd").is_dir():
+        raise RuntimeError(f"test datasets not found at {root}; set TINYAUDIO_DATASETS")
+    return root
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the user's feature cache."""
+    if "TINYAUDIO_CACHE" not in os.environ:
+        os.environ["TINYAUDIO_CACHE"] = str(tmp_path_factory.mktemp("tinyaudio-cache"))
