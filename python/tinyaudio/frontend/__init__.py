@@ -1,0 +1,37 @@
+"""The audio frontend: Python face of the one C implementation in firmware/frontend/.
+
+`FrontendConfig` describes how audio becomes features; `compute_features*` and `FrontendStream`
+run the C code through the `tinyaudio._frontend` extension (imported on first use, not here).
+"""
+
+from tinyaudio.frontend.config import (
+    FORMAT_VERSION,
+    PRESET_NAMES,
+    FrontendConfig,
+    c_fields,
+    config_to_c,
+    frames_for_samples,
+    preset,
+)
+from tinyaudio.frontend.features import (
+    FrontendStream,
+    clip_gain,
+    compute_features,
+    compute_features_batch,
+    frontend_state_bytes,
+)
+
+__all__ = [
+    "FORMAT_VERSION",
+    "PRESET_NAMES",
+    "FrontendConfig",
+    "FrontendStream",
+    "c_fields",
+    "clip_gain",
+    "compute_features",
+    "compute_features_batch",
+    "config_to_c",
+    "frames_for_samples",
+    "frontend_state_bytes",
+    "preset",
+]
