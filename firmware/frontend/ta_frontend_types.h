@@ -8,6 +8,7 @@
 #ifndef TA_FRONTEND_TYPES_H
 #define TA_FRONTEND_TYPES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
