@@ -1,0 +1,78 @@
+/* The platform-free application core: PCM in, one hop at a time; scores and a label out.
+ *
+ *   PCM hop -> C frontend (firmware/frontend) -> one feature frame -> quantized with the model's
+ *   input scale/zero point into a sliding window of frames -> compiled model (model.h) -> scores
+ *
+ * The core knows nothing of files, microphones or consoles: the caller (a platform's main loop,
+ * firmware/app/ta_app_main.c) feeds it samples and forwards its results. No heap: the caller owns the
+ * one ta_app_t (declare it static; it holds the frontend state).
+ *
+ * Two ways to use it:
+ *  - clip classification (what Python evaluates): ta_app_begin_clip(), push the clip's samples hop by
+ *    hop, ta_app_end_clip(). The window is complete exactly when the clip's last frame is in; the
+ *    result is that of the whole clip.
+ *  - streaming (a microphone): ta_app_begin_stream(), then push hops forever; a result comes every
+ *    `stride_frames` frames once the first window is full.
+ */
+#ifndef TA_APP_H
+#define TA_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "ta_frontend.h"
+#include "ta_status.h"
+
+#if !defined(TA_MODEL_HAS_FRONTEND) || !TA_MODEL_HAS_FRONTEND
+#error "the application core needs a model compiled with a frontend (tinyaudio compile --frontend ...)"
+#endif
+
+typedef struct {
+    uint8_t ready;                 /* 1 when this call produced a result */
+    uint32_t index;                /* inferences since ta_app_init() */
+    int32_t label;                 /* argmax of scores (first one on ties, as numpy.argmax) */
+    const int8_t *scores;          /* TA_MODEL_OUTPUT_BYTES raw int8 scores (valid until the next push) */
+} ta_app_result_t;
+
+typedef struct {
+    ta_frontend_t frontend;
+    uint32_t num_frames;           /* frames in the model's input window */
+    uint32_t num_features;         /* values per frame */
+    uint32_t stride_frames;        /* streaming: frames between inferences */
+    uint32_t frames_in_window;     /* valid frames in window[] (saturates at num_frames) */
+    uint32_t next_row;             /* ring position of the next frame */
+    uint32_t frames_since_result;
+    uint32_t inferences;
+    uint8_t clip_mode;
+    uint8_t initialized;
+    float frame[TA_FRONTEND_MAX_MEL_BINS];  /* one feature frame */
+    int8_t window[TA_MODEL_INPUT_BYTES];    /* quantized frames, ring buffer of rows */
+} ta_app_t;
+
+/* Initializes the frontend with the model's configuration and the model itself; checks that the
+ * model's input holds exactly num_frames x num_features int8 values. */
+ta_status_t ta_app_init(ta_app_t *app);
+
+/* Samples per hop the core expects (the frontend's hop_length). */
+uint32_t ta_app_hop_samples(const ta_app_t *app);
+
+/* Clip mode. gain multiplies every sample (1.0f, or ta_frontend_clip_gain() of the whole clip when
+ * the model's frontend normalizes clips). */
+ta_status_t ta_app_begin_clip(ta_app_t *app, float gain);
+
+/* Streaming mode: a result every stride_frames frames (>= 1) once num_frames frames have arrived. */
+ta_status_t ta_app_begin_stream(ta_app_t *app, uint32_t stride_frames);
+
+/* Pushes exactly ta_app_hop_samples() samples. result->ready tells whether an inference ran. */
+ta_status_t ta_app_push_hop(ta_app_t *app, const float *hop, ta_app_result_t *result);
+
+/* Clip mode: flushes the frontend's last frames and runs the model on the clip's window.
+ * TA_ERR_STATE if the clip did not give exactly num_frames frames. */
+ta_status_t ta_app_end_clip(ta_app_t *app, ta_app_result_t *result);
+
+/* One feature value -> int8 with the model's input quantization, as TFLite's QUANTIZE op:
+ * round half away from zero of x / scale, plus the zero point, saturated. */
+int8_t ta_app_quantize_feature(float x);
+
+#endif /* TA_APP_H */
