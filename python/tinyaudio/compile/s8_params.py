@@ -1,0 +1,445 @@
+"""Compile-time parameters of the int8 element-wise, reduction, matmul and data-movement kernels.
+
+Each function reproduces what TensorFlow Lite Micro computes in the op's Prepare (and, for MEAN, the
+constant part of its Eval) and returns the C parameter struct of the matching kernel in
+firmware/runtime/kernels/ as an ordered ``dict`` (field name -> int, lists for array fields), in the
+struct's field order. Emitters render them as C initializers; tests flatten them for the C harness.
+
+Scales arrive as the float32 values stored in the .tflite file; TFLM widens them to double where it
+does, and keeps float32 arithmetic where it does (RSQRT), and so do we.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from tinyaudio.compile.quant_math import (
+    activation_range_int8,
+    calculate_input_radius,
+    quantize_multiplier,
+    quantize_multiplier_smaller_than_one_exp,
+    round_half_away,
+)
+from tinyaudio.errors import CompileError
+
+MAX_DIMS = 6  # TA_MAX_DIMS in firmware/runtime/ta_broadcast.h
+MAX_BATCH_DIMS = 4  # TA_BATCH_MATMUL_MAX_BATCH_DIMS
+MEAN_MAX_REDUCED_AXES = 2  # TFLM's kMaxNumberOfReducedAxis
+MEAN_MAX_INPUT_DIMS = 5  # TFLM's kMaxNumberOfAxis
+
+Params = dict[str, "int | list[int]"]
+
+
+class KernelParamError(CompileError):
+    """An op's shapes or options fall outside what the int8 kernels (and TFLM) support."""
+
+
+def _f32(x: float) -> float:
+    return float(np.float32(x))
+
+
+def _pad(values: Sequence[int], n: int, fill: int = 0) -> list[int]:
+    return [int(v) for v in values] + [fill] * (n - len(values))
+
+
+def row_major_strides(shape: Sequence[int]) -> list[int]:
+    strides = [1] * len(shape)
+    for d in range(len(shape) - 2, -1, -1):
+        strides[d] = strides[d + 1] * int(shape[d + 1])
+    return strides
+
+
+def broadcast_shape(shape1: Sequence[int], shape2: Sequence[int]) -> list[int]:
+    """NumPy/TFLite broadcasting of two shapes; raises KernelParamError when incompatible."""
+    n = max(len(shape1), len(shape2))
+    a = [1] * (n - len(shape1)) + list(shape1)
+    b = [1] * (n - len(shape2)) + list(shape2)
+    out = []
+    for x, y in zip(a, b, strict=True):
+        if x != y and x != 1 and y != 1:
+            raise KernelParamError(f"shapes {list(shape1)} and {list(shape2)} do not broadcast")
+        out.append(max(x, y))
+    return out
+
+
+def broadcast_params(shape1: Sequence[int], shape2: Sequence[int]) -> Params:
+    """ta_broadcast_t: output dims and per-input element strides (0 where an input is broadcast).
+
+    Adjacent dimensions that broadcast the same way are merged so that up to MAX_DIMS output
+    dimensions suffice for any rank TFLM accepts (and inner loops run longer)."""
+    out = broadcast_shape(shape1, shape2)
+    n = len(out)
+    a = [1] * (n - len(shape1)) + [int(d) for d in shape1]
+    b = [1] * (n - len(shape2)) + [int(d) for d in shape2]
+    sa, sb = row_major_strides(a), row_major_strides(b)
+    dims: list[int] = []
+    st1: list[int] = []
+    st2: list[int] = []
+    for d in range(n):
+        if out[d] == 1:
+            continue  # a size-1 output dim moves nothing
+        s1 = sa[d] if a[d] != 1 else 0
+        s2 = sb[d] if b[d] != 1 else 0
+        if dims and st1[-1] == s1 * out[d] and st2[-1] == s2 * out[d]:
+            dims[-1] *= out[d]  # contiguous with the previous dim for both inputs: merge
+            st1[-1], st2[-1] = s1, s2
+            continue
+        dims.append(out[d])
+        st1.append(s1)
+        st2.append(s2)
+    if not dims:
+        dims, st1, st2 = [1], [0], [0]
+    if len(dims) > MAX_DIMS:
+        raise KernelParamError(f"broadcast of {list(shape1)} and {list(shape2)} needs {len(dims)} dims (max {MAX_DIMS})")
+    return {
+        "ndim": len(dims),
+        "dims": _pad(dims, MAX_DIMS, 1),
+        "strides1": _pad(st1, MAX_DIMS),
+        "strides2": _pad(st2, MAX_DIMS),
+    }
+
+
+def add_params(
+    s1: float, zp1: int, s2: float, zp2: int, s_out: float, zp_out: int, activation: int = 0
+) -> Params:
+    """ta_add_s8_params_t (also SUB): TFLM CalculateOpDataAdd / sub's Prepare for int8."""
+    left_shift = 20
+    twice_max = 2.0 * max(_f32(s1), _f32(s2))
+    m1, sh1 = quantize_multiplier_smaller_than_one_exp(_f32(s1) / twice_max)
+    m2, sh2 = quantize_multiplier_smaller_than_one_exp(_f32(s2) / twice_max)
+    mo, sho = quantize_multiplier_smaller_than_one_exp(twice_max / ((1 << left_shift) * _f32(s_out)))
+    lo, hi = activation_range_int8(activation, _f32(s_out), zp_out)
+    return {
+        "input1_offset": -int(zp1),
+        "input2_offset": -int(zp2),
+        "output_offset": int(zp_out),
+        "left_shift": left_shift,
+        "input1_multiplier": m1,
+        "input1_shift": sh1,
+        "input2_multiplier": m2,
+        "input2_shift": sh2,
+        "output_multiplier": mo,
+        "output_shift": sho,
+        "activation_min": lo,
+        "activation_max": hi,
+    }
+
+
+def mul_params(s1: float, zp1: int, s2: float, zp2: int, s_out: float, zp_out: int, activation: int = 0) -> Params:
+    """ta_mul_s8_params_t: TFLM CalculateOpDataMul for int8."""
+    m, sh = quantize_multiplier(_f32(s1) * _f32(s2) / _f32(s_out))
+    lo, hi = activation_range_int8(activation, _f32(s_out), zp_out)
+    return {
+        "input1_offset": -int(zp1),
+        "input2_offset": -int(zp2),
+        "output_offset": int(zp_out),
+        "output_multiplier": m,
+        "output_shift": sh,
+        "activation_min": lo,
+        "activation_max": hi,
+    }
+
+
+def squared_difference_params(s1: float, zp1: int, s2: float, zp2: int, s_out: float, zp_out: int) -> Params:
+    """ta_squared_difference_s8_params_t: TFLM squared_difference.cc PrepareQuantized, left_shift 7."""
+    left_shift = 7
+    twice_max = 2.0 * max(_f32(s1), _f32(s2))
+    m1, sh1 = quantize_multiplier_smaller_than_one_exp(_f32(s1) / twice_max)
+    m2, sh2 = quantize_multiplier_smaller_than_one_exp(_f32(s2) / twice_max)
+    # TFLM: (1 << left_shift * 2) * output_scale is an int times a float: float32 arithmetic.
+    denominator = float(np.float32(1 << (2 * left_shift)) * np.float32(s_out))
+    mo, sho = quantize_multiplier((twice_max * twice_max) / denominator)
+    return {
+        "input1_offset": -int(zp1),
+        "input2_offset": -int(zp2),
+        "output_offset": int(zp_out),
+        "left_shift": left_shift,
+        "input1_multiplier": m1,
+        "input1_shift": sh1,
+        "input2_multiplier": m2,
+        "input2_shift": sh2,
+        "output_multiplier": mo,
+        "output_shift": sho,
+    }
+
+
+def resolve_axes(axes: Sequence[int], ndim: int) -> list[int]:
+    """TFLite ResolveAxis: negative axes wrap, duplicates drop, order kept."""
+    out: list[int] = []
+    for a in axes:
+        a = int(a)
+        cur = a + ndim if a < 0 else a
+        if not 0 <= cur < ndim:
+            raise KernelParamError(f"axis {a} out of range for a {ndim}-D input")
+        if cur not in out:
+            out.append(cur)
+    return out
+
+
+def mean_params(
+    input_shape: Sequence[int], axes: Sequence[int], s_in: float, zp_in: int, s_out: float, zp_out: int
+) -> Params:
+    """ta_mean_s8_params_t: TFLM reduce.cc (PrepareMeanOrSumHelper + the constant part of
+    QuantizedMeanOrSum, which folds 1/count into the multiplier)."""
+    shape = [int(d) for d in input_shape]
+    if len(shape) > MEAN_MAX_INPUT_DIMS:
+        raise KernelParamError(f"MEAN input has {len(shape)} dims; TFLM supports at most {MEAN_MAX_INPUT_DIMS}")
+    resolved = resolve_axes(axes, len(shape))
+    if len(resolved) > MEAN_MAX_REDUCED_AXES:
+        raise KernelParamError(
+            f"MEAN over {len(resolved)} axes; TFLM supports at most {MEAN_MAX_REDUCED_AXES} (reshape first)"
+        )
+    if not resolved:
+        raise KernelParamError("MEAN with an empty axis list is not supported")
+    strides = row_major_strides(shape)
+    kept = [d for d in range(len(shape)) if d not in resolved]
+    reduced = sorted(resolved)
+    count = int(np.prod([shape[d] for d in reduced]))
+    if count <= 0:
+        raise KernelParamError("MEAN over an empty axis is not supported")
+    m, sh = quantize_multiplier(_f32(s_in) / _f32(s_out))
+    # QuantizedMeanOrSum: fold 1/count into (m, sh) with TFLM's clamps.
+    shift = count.bit_length() - 1
+    shift = min(shift, 32)
+    shift = min(shift, 31 + sh)
+    m_folded = (m << shift) // count if shift >= 0 else m
+    sh_folded = sh - shift
+    same = int(zp_in) == int(zp_out) and _f32(s_in) == _f32(s_out)
+    return {
+        "kept_ndim": len(kept),
+        "kept_dims": _pad([shape[d] for d in kept], MAX_DIMS, 1),
+        "kept_strides": _pad([strides[d] for d in kept], MAX_DIMS),
+        "reduced_ndim": len(reduced),
+        "reduced_dims": _pad([shape[d] for d in reduced], MAX_DIMS, 1),
+        "reduced_strides": _pad([strides[d] for d in reduced], MAX_DIMS),
+        "same_quantization": int(same),
+        "input_zero_point": int(zp_in),
+        "output_zero_point": int(zp_out),
+        "multiplier": int(m_folded),
+        "shift": int(sh_folded),
+    }
+
+
+def mean_output_shape(input_shape: Sequence[int], axes: Sequence[int], keep_dims: bool) -> list[int]:
+    resolved = resolve_axes(axes, len(input_shape))
+    if keep_dims:
+        return [1 if d in resolved else int(n) for d, n in enumerate(input_shape)]
+    return [int(n) for d, n in enumerate(input_shape) if d not in resolved]
+
+
+def rsqrt_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> Params:
+    """ta_rsqrt_s8_params_t: TFLM SetRsqrtOutputMultiplier (sqrt and product in float32)."""
+    prod = np.float32(np.sqrt(np.float32(s_in))) * np.float32(s_out)
+    m, sh = quantize_multiplier(1.0 / float(prod))
+    return {"input_zero_point": int(zp_in), "output_zero_point": int(zp_out), "multiplier": m, "shift": sh}
+
+
+def _q4_input_params(s_in: float, zp_in: int) -> Params:
+    """LOGISTIC/TANH int8 Prepare: the input rescaled to Q4.27 (frexp, no normalization fix-up)."""
+    real = _f32(s_in) * float(1 << 27)
+    q, left_shift = math.frexp(real)
+    multiplier = int(round_half_away(q * float(1 << 31)))
+    if multiplier >= 1 << 31:
+        raise KernelParamError(f"input scale {s_in!r} gives an int32-overflowing multiplier")
+    return {
+        "input_zero_point": int(zp_in),
+        "input_range_radius": calculate_input_radius(4, left_shift, 31),
+        "input_multiplier": multiplier,
+        "input_left_shift": left_shift,
+    }
+
+
+def logistic_params(s_in: float, zp_in: int) -> Params:
+    """ta_logistic_s8_params_t (output fixed at scale 1/256, zero point -128 by TFLM)."""
+    return _q4_input_params(s_in, zp_in)
+
+
+def tanh_params(s_in: float, zp_in: int) -> Params:
+    """ta_tanh_s8_params_t (output fixed at scale 1/128, zero point 0 by TFLM)."""
+    return _q4_input_params(s_in, zp_in)
+
+
+def transpose_params(input_shape: Sequence[int], perm: Sequence[int]) -> Params:
+    """ta_transpose_s8_params_t (a ta_strided_view_t)."""
+    shape = [int(d) for d in input_shape]
+    perm = [int(p) + (len(shape) if int(p) < 0 else 0) for p in perm]
+    if sorted(perm) != list(range(len(shape))):
+        raise KernelParamError(f"TRANSPOSE permutation {list(perm)} does not match a {len(shape)}-D input")
+    if len(shape) > MAX_DIMS:
+        raise KernelParamError(f"TRANSPOSE of a {len(shape)}-D tensor (max {MAX_DIMS})")
+    strides = row_major_strides(shape)
+    return {
+        "ndim": max(len(shape), 1),
+        "dims": _pad([shape[p] for p in perm] or [1], MAX_DIMS, 1),
+        "strides": _pad([strides[p] for p in perm] or [0], MAX_DIMS),
+        "offset": 0,
+    }
+
+
+def _clamp(v: int, lo: int, hi: int) -> int:
+    return max(lo, min(hi, v))
+
+
+def strided_slice_params(
+    input_shape: Sequence[int],
+    begin: Sequence[int],
+    end: Sequence[int],
+    strides: Sequence[int],
+    begin_mask: int = 0,
+    end_mask: int = 0,
+    shrink_axis_mask: int = 0,
+    ellipsis_mask: int = 0,
+    new_axis_mask: int = 0,
+    offset: bool = False,
+) -> tuple[Params, list[int]]:
+    """ta_strided_slice_s8_params_t and the output shape, following TFLite's StartForAxis/StopForAxis."""
+    if ellipsis_mask or new_axis_mask or offset:
+        raise KernelParamError("STRIDED_SLICE with ellipsis_mask, new_axis_mask or offset is not supported")
+    shape = [int(d) for d in input_shape]
+    n = len(shape)
+    if not (len(begin) == len(end) == len(strides)) or len(begin) > n:
+        raise KernelParamError("STRIDED_SLICE begin/end/strides lengths do not match the input rank")
+    begin = list(begin) + [0] * (n - len(begin))
+    end = list(end) + [0] * (n - len(end))
+    steps = list(strides) + [1] * (n - len(strides))
+    # Axes past the given ones take the whole dimension.
+    full = ((1 << n) - 1) ^ ((1 << len(strides)) - 1)
+    begin_mask |= full
+    end_mask |= full
+    in_strides = row_major_strides(shape)
+    dims: list[int] = []
+    view_strides: list[int] = []
+    out_shape: list[int] = []
+    base = 0
+    int_min, int_max = -(2**31), 2**31 - 1
+    for axis in range(n):
+        size = shape[axis]
+        step = int(steps[axis])
+        if step == 0:
+            raise KernelParamError("STRIDED_SLICE stride 0")
+        start = int(begin[axis])
+        if begin_mask & (1 << axis):
+            start = int_min if step > 0 else int_max
+        if start < 0:
+            start += size
+        start = _clamp(start, 0, size) if step > 0 else _clamp(start, -1, size - 1)
+        if shrink_axis_mask & (1 << axis):
+            stop = start + 1
+        else:
+            stop = int(end[axis])
+            if end_mask & (1 << axis):
+                stop = int_max if step > 0 else int_min
+            if stop < 0:
+                stop += size
+            stop = _clamp(stop, 0, size) if step > 0 else _clamp(stop, -1, size - 1)
+        if step > 0:
+            count = max(0, -(-(stop - start) // step))
+        else:
+            count = max(0, -(-(start - stop) // -step))
+        dims.append(count)
+        view_strides.append(in_strides[axis] * step)
+        if count > 0:
+            base += start * in_strides[axis]
+        if not shrink_axis_mask & (1 << axis):
+            out_shape.append(count)
+    # Drop size-1 dims from the view (they move nothing) to stay within MAX_DIMS.
+    keep = [i for i, d in enumerate(dims) if d != 1] or [0]
+    dims = [dims[i] for i in keep]
+    view_strides = [view_strides[i] for i in keep]
+    if len(dims) > MAX_DIMS:
+        raise KernelParamError(f"STRIDED_SLICE over {len(dims)} dims (max {MAX_DIMS})")
+    params: Params = {
+        "ndim": len(dims),
+        "dims": _pad(dims, MAX_DIMS, 1),
+        "strides": _pad(view_strides, MAX_DIMS),
+        "offset": base,
+    }
+    return params, out_shape
+
+
+def concatenation_params(shapes: Sequence[Sequence[int]], axis: int) -> tuple[int, list[int], list[int]]:
+    """(outer, copy_sizes, output_shape) for ta_concatenation_s8."""
+    rank = len(shapes[0])
+    if axis < 0:
+        axis += rank
+    if not 0 <= axis < rank:
+        raise KernelParamError(f"CONCATENATION axis {axis} out of range for rank {rank}")
+    for s in shapes:
+        if len(s) != rank or any(int(s[d]) != int(shapes[0][d]) for d in range(rank) if d != axis):
+            raise KernelParamError(f"CONCATENATION inputs {[list(x) for x in shapes]} differ off the axis")
+    outer = int(np.prod([int(shapes[0][d]) for d in range(axis)])) if axis > 0 else 1
+    inner = int(np.prod([int(shapes[0][d]) for d in range(axis + 1, rank)])) if axis + 1 < rank else 1
+    copy_sizes = [int(s[axis]) * inner for s in shapes]
+    out_shape = [int(d) for d in shapes[0]]
+    out_shape[axis] = sum(int(s[axis]) for s in shapes)
+    return outer, copy_sizes, out_shape
+
+
+def batch_matmul_params(
+    lhs_shape: Sequence[int],
+    rhs_shape: Sequence[int],
+    adj_x: bool,
+    adj_y: bool,
+    s_lhs: float,
+    zp_lhs: int,
+    s_rhs: float,
+    zp_rhs: int,
+    s_out: float,
+    zp_out: int,
+) -> tuple[Params, list[int]]:
+    """ta_batch_matmul_s8_params_t and the output shape (TFLM batch_matmul.cc for int8)."""
+    lhs = [int(d) for d in lhs_shape]
+    rhs = [int(d) for d in rhs_shape]
+    if len(lhs) < 2 or len(rhs) < 2 or len(lhs) > 5 or len(rhs) > 5:
+        raise KernelParamError(f"BATCH_MATMUL operands of rank {len(lhs)} and {len(rhs)} (2..5 supported)")
+    m, k = (lhs[-1], lhs[-2]) if adj_x else (lhs[-2], lhs[-1])
+    k2, n = (rhs[-1], rhs[-2]) if adj_y else (rhs[-2], rhs[-1])
+    if k != k2:
+        raise KernelParamError(f"BATCH_MATMUL depth mismatch: lhs {lhs} rhs {rhs} adj_x={adj_x} adj_y={adj_y}")
+    bl, br = lhs[:-2], rhs[:-2]
+    out_batch = broadcast_shape(bl, br) if (bl or br) else []
+    nb = len(out_batch)
+    bl = [1] * (nb - len(bl)) + bl
+    br = [1] * (nb - len(br)) + br
+    lstr = row_major_strides(bl + [lhs[-2] * lhs[-1]])[:nb]
+    rstr = row_major_strides(br + [rhs[-2] * rhs[-1]])[:nb]
+    lstr = [s if d != 1 else 0 for s, d in zip(lstr, bl, strict=True)]
+    rstr = [s if d != 1 else 0 for s, d in zip(rstr, br, strict=True)]
+    if nb > MAX_BATCH_DIMS:
+        raise KernelParamError(f"BATCH_MATMUL with {nb} batch dims (max {MAX_BATCH_DIMS})")
+    mult, shift = quantize_multiplier(_f32(s_lhs) * _f32(s_rhs) / _f32(s_out))
+    params: Params = {
+        "batch_ndim": nb,
+        "batch_dims": _pad(out_batch, MAX_BATCH_DIMS, 1),
+        "lhs_batch_strides": _pad(lstr, MAX_BATCH_DIMS),
+        "rhs_batch_strides": _pad(rstr, MAX_BATCH_DIMS),
+        "rows": m,
+        "cols": n,
+        "depth": k,
+        "lhs_row_stride": 1 if adj_x else k,
+        "lhs_depth_stride": m if adj_x else 1,
+        "rhs_depth_stride": 1 if adj_y else n,
+        "rhs_col_stride": k if adj_y else 1,
+        "lhs_offset": -int(zp_lhs),
+        "rhs_offset": -int(zp_rhs),
+        "output_offset": int(zp_out),
+        "output_multiplier": mult,
+        "output_shift": shift,
+        "activation_min": -128,
+        "activation_max": 127,
+    }
+    return params, out_batch + [m, n]
+
+
+def flatten(params: Params) -> list[int]:
+    """The struct as a flat int32 list (all kernel parameter structs are int32-only)."""
+    out: list[int] = []
+    for v in params.values():
+        if isinstance(v, list):
+            out.extend(int(x) for x in v)
+        else:
+            out.append(int(v))
+    return out
