@@ -12,6 +12,7 @@ from tinyaudio.errors import TinyaudioError
 
 # Each module registers its commands on `app` when imported.
 from tinyaudio.cli import datasets_cmd as _datasets_cmd  # noqa: E402,F401  isort: skip
+from tinyaudio.cli import compile_cmd as _compile_cmd  # noqa: E402,F401  isort: skip
 
 
 def _version(value: bool) -> None:

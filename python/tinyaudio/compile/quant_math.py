@@ -130,7 +130,9 @@ def preprocess_softmax_scaling(beta: float, input_scale: float, input_integer_bi
     return quantize_multiplier_greater_than_one(real)
 
 
-def calculate_input_radius(input_integer_bits: int, input_left_shift: int, total_signed_bits: int = 31) -> int:
+def calculate_input_radius(
+    input_integer_bits: int, input_left_shift: int, total_signed_bits: int = 31
+) -> int:
     """TFLite CalculateInputRadius: the largest |input diff| that does not saturate after rescaling."""
     max_input_rescaled = (
         1.0

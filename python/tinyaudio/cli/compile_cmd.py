@@ -1,0 +1,63 @@
+"""`tinyaudio compile MODEL.tflite -o OUT_DIR`: int8 TFLite to C99 with a static memory plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tinyaudio.cli._app import app
+
+
+def _load_frontend(spec: str) -> object:
+    """A preset name or a FrontendConfig JSON file."""
+    from tinyaudio import frontend as fe  # the frontend engineer's package (no TensorFlow)
+
+    path = Path(spec)
+    if spec.endswith(".json") or path.is_file():
+        return fe.FrontendConfig.from_json(path.read_text())
+    return fe.preset(spec)
+
+
+@app.command("compile")
+def compile_command(
+    model: Annotated[Path, typer.Argument(help="int8 .tflite model (full-integer quantized).")],
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="Directory for model.c/.h, manifest.json.")],
+    frontend: Annotated[
+        str | None, typer.Option("--frontend", help="Frontend preset name or FrontendConfig JSON file.")
+    ] = None,
+    labels: Annotated[
+        str | None, typer.Option("--labels", help="Comma-separated class labels, in output order.")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print the plan per tensor.")] = False,
+) -> None:
+    """Compile an int8 TFLite model into C (no interpreter, no heap, one static arena)."""
+    from tinyaudio.compile.compiler import compile_model
+
+    label_list = [s.strip() for s in labels.split(",")] if labels else None
+    frontend_config = _load_frontend(frontend) if frontend else None
+    compiled = compile_model(model, out_dir, labels=label_list, frontend=frontend_config)
+    m = compiled.manifest
+    if verbose:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"memory plan ({m['arena_bytes']} B arena)")
+        for col in ("tensor", "name", "dtype", "shape", "offset", "bytes", "live ops"):
+            table.add_column(col)
+        for row in m["tensors"]:
+            table.add_row(
+                "-" if row["tensor"] is None else str(row["tensor"]),
+                str(row["name"]),
+                str(row.get("dtype", "")),
+                "x".join(str(d) for d in row.get("shape", [])),
+                str(row["offset"]),
+                str(row["bytes"]),
+                f"{row['first_op']}..{row['last_op']}",
+            )
+        Console().print(table)
+    ops = ", ".join(f"{k}x{v}" for k, v in m["ops"].items())
+    typer.echo(
+        f"{out_dir}: arena {m['arena_bytes']} B, weights {m['weights_bytes']} B, {m['macs']} MACs, ops: {ops}"
+    )

@@ -1,0 +1,157 @@
+"""`compile_model`: .tflite in, model.c/model.h/manifest.json out (library face of `tinyaudio compile`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tinyaudio.compile.codegen import GeneratedSources, generate
+from tinyaudio.compile.graph import check_graph, io_tensors
+from tinyaudio.compile.ir import Model, Tensor
+from tinyaudio.compile.ops import LoweredOp, lower_op
+from tinyaudio.compile.planner import MemoryPlan, plan_memory
+from tinyaudio.compile.reader import parse_model, read_model
+from tinyaudio.errors import CompileError
+
+MANIFEST_FORMAT_VERSION = 1
+REPO_ROOT = Path(__file__).resolve().parents[3]
+RUNTIME_DIR = REPO_ROOT / "firmware" / "runtime"
+KERNELS_DIR = RUNTIME_DIR / "kernels"
+
+
+@dataclass
+class CompiledModel:
+    """Everything `compile` produced, in memory (write() puts it on disk)."""
+
+    model: Model
+    lowered: list[LoweredOp]
+    plan: MemoryPlan
+    sources: GeneratedSources
+    manifest: dict[str, Any]
+
+    @property
+    def kernel_sources(self) -> list[Path]:
+        """C files a build needs besides model.c."""
+        return [RUNTIME_DIR / "ta_quant.c"] + [KERNELS_DIR / f"{k}.c" for k in self.sources.kernels]
+
+    @property
+    def include_dirs(self) -> list[Path]:
+        return [RUNTIME_DIR, KERNELS_DIR]
+
+    def write(self, out_dir: str | Path) -> Path:
+        out = Path(out_dir)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "model.h").write_text(self.sources.model_h)
+            (out / "model.c").write_text(self.sources.model_c)
+            (out / "manifest.json").write_text(json.dumps(self.manifest, indent=2) + "\n")
+        except OSError as err:
+            raise CompileError(f"{out}: cannot write the compiled model: {err.strerror or err}") from err
+        return out
+
+
+def _io_entry(t: Tensor) -> dict[str, Any]:
+    q = t.quant
+    return {
+        "shape": list(t.shape),
+        "dtype": t.type_name.lower(),
+        "scale": q.scale if q else None,
+        "zero_point": q.zero_point if q else None,
+        "tensor": t.index,
+        "name": t.name,
+    }
+
+
+def _quant_entry(t: Tensor) -> dict[str, Any] | None:
+    if t.quant is None:
+        return None
+    return {"scale": list(t.quant.scales) if t.quant.per_channel else t.quant.scale,
+            "zero_point": list(t.quant.zero_points) if t.quant.per_channel else t.quant.zero_point}
+
+
+def compile_tflite(
+    source: str | Path | bytes,
+    labels: list[str] | None = None,
+    frontend: Any = None,
+) -> CompiledModel:
+    """Read, check, plan and generate. Raises CompileError before anything is written.
+
+    `frontend` is a tinyaudio.frontend.FrontendConfig (or None); `labels` must match the output size.
+    """
+    model = parse_model(source) if isinstance(source, bytes) else read_model(source)
+    check_graph(model)
+    lowered = [lower_op(model, op) for op in model.operators]
+    _, out = io_tensors(model)
+    if labels is not None:
+        if len(labels) != out.num_elements:
+            raise CompileError(
+                f"{model.source}: {len(labels)} labels given but the model output {out.describe()} has "
+                f"{out.num_elements} values"
+            )
+        if any(not label for label in labels):
+            raise CompileError(f"{model.source}: empty label in --labels")
+    frontend_c = None
+    frontend_dict = None
+    if frontend is not None:
+        from tinyaudio.frontend import config_to_c  # the frontend engineer's C initializer writer
+
+        frontend_c = config_to_c(frontend, name="ta_model_frontend")
+        frontend_dict = frontend.to_dict()
+    plan = plan_memory(model, lowered)
+    sources = generate(model, lowered, plan, labels, frontend_c)
+    manifest = _manifest(model, lowered, plan, sources, labels, frontend_dict)
+    return CompiledModel(model=model, lowered=lowered, plan=plan, sources=sources, manifest=manifest)
+
+
+def compile_model(
+    model_path: str | Path,
+    out_dir: str | Path,
+    labels: list[str] | None = None,
+    frontend: Any = None,
+) -> CompiledModel:
+    """Compile `model_path` into `out_dir` (model.c, model.h, manifest.json)."""
+    compiled = compile_tflite(model_path, labels=labels, frontend=frontend)
+    compiled.write(out_dir)
+    return compiled
+
+
+def _manifest(
+    model: Model,
+    lowered: list[LoweredOp],
+    plan: MemoryPlan,
+    sources: GeneratedSources,
+    labels: list[str] | None,
+    frontend: dict[str, Any] | None,
+) -> dict[str, Any]:
+    inp, out = io_tensors(model)
+    ops: dict[str, int] = {}
+    for low in lowered:
+        ops[low.op.name] = ops.get(low.op.name, 0) + 1
+    tensors = plan.rows(model)
+    for row in tensors:
+        idx = row.get("tensor")
+        if isinstance(idx, int):
+            row["quantization"] = _quant_entry(model.tensors[idx])
+    return {
+        "format_version": MANIFEST_FORMAT_VERSION,
+        "model_sha256": model.sha256,
+        "source": Path(model.source).name,
+        "labels": labels,
+        "frontend": frontend,
+        "input": _io_entry(inp),
+        "output": _io_entry(out),
+        "arena_bytes": max(plan.arena_bytes, 16),
+        "weights_bytes": sources.weights_bytes,
+        "macs": sum(low.macs for low in lowered),
+        "ops": ops,
+        "op_sequence": [
+            {"index": low.op.index, "op": low.op.name, "macs": low.macs,
+             "inputs": [i for i in low.op.inputs], "outputs": list(low.op.outputs)}
+            for low in lowered
+        ],
+        "tflite_bytes": model.tflite_bytes,
+        "kernels": sources.kernels,
+        "tensors": tensors,
+    }
