@@ -21,10 +21,10 @@
 #define TA_APP_MAX_CLIP_SAMPLES 16000u
 #endif
 
-static ta_app_t app;
-static float hop_buffer[TA_FRONTEND_MAX_FFT];
+static ta_app_t ta_app_instance; /* named for the size report */
+static float ta_app_hop_buffer[TA_FRONTEND_MAX_FFT];
 #if TA_APP_MAX_CLIP_SAMPLES > 0
-static float clip_buffer[TA_APP_MAX_CLIP_SAMPLES];
+static float ta_app_clip_buffer[TA_APP_MAX_CLIP_SAMPLES];
 #endif
 
 static int fail(const char *what, int32_t code)
@@ -59,14 +59,14 @@ static ta_status_t run_buffered_clip(const float *src, uint32_t count, uint32_t 
 {
     for (uint32_t pos = 0; pos < count; pos += hop) {
         uint32_t n = count - pos < hop ? count - pos : hop;
-        memcpy(hop_buffer, &src[pos], n * sizeof(float));
-        memset(&hop_buffer[n], 0, (hop - n) * sizeof(float));
-        ta_status_t st = ta_app_push_hop(&app, hop_buffer, result);
+        memcpy(ta_app_hop_buffer, &src[pos], n * sizeof(float));
+        memset(&ta_app_hop_buffer[n], 0, (hop - n) * sizeof(float));
+        ta_status_t st = ta_app_push_hop(&ta_app_instance, ta_app_hop_buffer, result);
         if (st != TA_OK) {
             return st;
         }
     }
-    return ta_app_end_clip(&app, result);
+    return ta_app_end_clip(&ta_app_instance, result);
 }
 
 /* Reads one clip from the platform one hop at a time; TA_ERR_IO at the end of the input. */
@@ -74,16 +74,16 @@ static ta_status_t run_streamed_clip(uint32_t count, uint32_t hop, ta_app_result
 {
     for (uint32_t pos = 0; pos < count; pos += hop) {
         uint32_t n = count - pos < hop ? count - pos : hop;
-        if (ta_platform_read_pcm(hop_buffer, n) != TA_PLATFORM_OK) {
+        if (ta_platform_read_pcm(ta_app_hop_buffer, n) != TA_PLATFORM_OK) {
             return TA_ERR_IO;
         }
-        memset(&hop_buffer[n], 0, (hop - n) * sizeof(float));
-        ta_status_t st = ta_app_push_hop(&app, hop_buffer, result);
+        memset(&ta_app_hop_buffer[n], 0, (hop - n) * sizeof(float));
+        ta_status_t st = ta_app_push_hop(&ta_app_instance, ta_app_hop_buffer, result);
         if (st != TA_OK) {
             return st;
         }
     }
-    return ta_app_end_clip(&app, result);
+    return ta_app_end_clip(&ta_app_instance, result);
 }
 
 int main(int argc, char **argv)
@@ -91,11 +91,11 @@ int main(int argc, char **argv)
     if (ta_platform_open(argc, argv) != TA_PLATFORM_OK) {
         return 1;
     }
-    ta_status_t st = ta_app_init(&app);
+    ta_status_t st = ta_app_init(&ta_app_instance);
     if (st != TA_OK) {
         return fail("ta_app_init failed with status", (int32_t)st);
     }
-    const uint32_t hop = ta_app_hop_samples(&app);
+    const uint32_t hop = ta_app_hop_samples(&ta_app_instance);
     const uint32_t clip = ta_model_frontend.clip_samples;
     const int normalize = ta_model_frontend.normalize != (uint8_t)TA_NORMALIZE_NONE;
     if (hop > TA_FRONTEND_MAX_FFT) {
@@ -110,16 +110,16 @@ int main(int argc, char **argv)
         ta_app_result_t result;
         if (normalize) {
 #if TA_APP_MAX_CLIP_SAMPLES > 0
-            if (ta_platform_read_pcm(clip_buffer, clip) != TA_PLATFORM_OK) {
+            if (ta_platform_read_pcm(ta_app_clip_buffer, clip) != TA_PLATFORM_OK) {
                 break;
             }
-            st = ta_app_begin_clip(&app, ta_frontend_clip_gain(&ta_model_frontend, clip_buffer, clip));
+            st = ta_app_begin_clip(&ta_app_instance, ta_frontend_clip_gain(&ta_model_frontend, ta_app_clip_buffer, clip));
             if (st == TA_OK) {
-                st = run_buffered_clip(clip_buffer, clip, hop, &result);
+                st = run_buffered_clip(ta_app_clip_buffer, clip, hop, &result);
             }
 #endif
         } else {
-            st = ta_app_begin_clip(&app, 1.0f);
+            st = ta_app_begin_clip(&ta_app_instance, 1.0f);
             if (st == TA_OK) {
                 st = run_streamed_clip(clip, hop, &result);
             }

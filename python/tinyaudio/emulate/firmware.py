@@ -1,0 +1,199 @@
+"""The whole firmware (C frontend + compiled model + app core) on the host or in QEMU, fed with audio.
+
+Python decodes, resamples and pads every clip exactly as the Python pipeline does (tinyaudio.data
+load_wav + fit_length) and hands those float32 samples to the firmware; from there on everything —
+features, quantization, the model — is the firmware's own C code.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tinyaudio.emulate.build import BuildOptions, FirmwareBuild, build_firmware, read_manifest
+from tinyaudio.emulate.plugin import InstructionCounts
+from tinyaudio.emulate.qemu import check, describe_exit, run_qemu
+from tinyaudio.emulate.results import console_value, parse_results
+from tinyaudio.emulate.size import SizeReport, size_report
+from tinyaudio.emulate.targets import Target, get_target
+from tinyaudio.errors import BuildError
+
+
+@dataclass(frozen=True)
+class FirmwareRun:
+    """What the firmware answered for N clips, with what it cost (QEMU targets)."""
+
+    target: str
+    predictions: np.ndarray            # (N,) label index per clip
+    scores: np.ndarray                 # (N, K) raw int8 model outputs
+    labels: list[str]                  # label names of the model, index -> name
+    clip_seconds: float                # seconds of audio per clip
+    instructions: InstructionCounts | None
+    stack_high_water: int | None
+    size: SizeReport | None
+
+    @property
+    def instructions_per_inference(self) -> float | None:
+        region = self.instructions.regions.get("model") if self.instructions else None
+        return region.per_call if region and region.calls else None
+
+    @property
+    def frontend_instructions_per_hop(self) -> float | None:
+        region = self.instructions.regions.get("frontend") if self.instructions else None
+        return region.per_call if region and region.calls else None
+
+    @property
+    def frontend_instructions_per_second_of_audio(self) -> float | None:
+        region = self.instructions.regions.get("frontend") if self.instructions else None
+        seconds = len(self.predictions) * self.clip_seconds
+        return region.instructions / seconds if region and seconds > 0 else None
+
+    def predicted_labels(self) -> list[str]:
+        return [self.labels[i] if 0 <= i < len(self.labels) else str(i) for i in self.predictions]
+
+    def to_json(self, paths: Sequence[str | Path] | None = None, true_labels: Sequence[str] | None = None
+                ) -> dict[str, Any]:
+        """The `tinyaudio run --json` document (keys target, clips, instructions_per_inference,
+        frontend_instructions_per_second_of_audio, size are stable)."""
+        names = self.predicted_labels()
+        clips = []
+        for i in range(len(self.predictions)):
+            clip: dict[str, Any] = {
+                "path": str(paths[i]) if paths is not None else None,
+                "label": names[i],
+                "label_index": int(self.predictions[i]),
+                "scores": [int(v) for v in self.scores[i]],
+            }
+            if true_labels is not None:
+                clip["true_label"] = true_labels[i]
+            clips.append(clip)
+        doc: dict[str, Any] = {
+            "target": self.target,
+            "clips": clips,
+            "instructions_per_inference": self.instructions_per_inference,
+            "frontend_instructions_per_second_of_audio": self.frontend_instructions_per_second_of_audio,
+            "frontend_instructions_per_hop": self.frontend_instructions_per_hop,
+            "total_instructions": self.instructions.total if self.instructions else None,
+            "size": self.size.to_dict() if self.size else None,
+            "stack_high_water_bytes": self.stack_high_water,
+        }
+        if true_labels is not None and len(clips):
+            doc["accuracy"] = float(np.mean([c["label"] == t for c, t in zip(clips, true_labels)]))
+        return doc
+
+
+def model_frontend(model_dir: Path) -> dict[str, Any]:
+    """The frontend configuration dict the model was compiled with (manifest.json)."""
+    manifest = read_manifest(model_dir)
+    frontend = manifest.get("frontend")
+    if not isinstance(frontend, dict):
+        raise BuildError(f"{model_dir}: the model has no frontend configuration; compile it with --frontend "
+                         "to run audio through the firmware (raw tensors work with --input)")
+    return frontend
+
+
+def model_labels(model_dir: Path, count: int) -> list[str]:
+    labels = read_manifest(model_dir).get("labels") or []
+    return [str(x) for x in labels] if len(labels) == count else [str(i) for i in range(count)]
+
+
+def load_clips(paths: Sequence[str | Path], frontend: dict[str, Any]) -> np.ndarray:
+    """(N, clip_samples) float32: each WAV decoded, resampled and padded/cropped as in Python."""
+    from tinyaudio.data import fit_length, load_wav
+
+    rate = int(frontend["sample_rate"])
+    length = int(frontend["clip_samples"])
+    out = np.zeros((len(paths), length), dtype=np.float32)
+    for i, path in enumerate(paths):
+        out[i] = fit_length(load_wav(path, rate), length)
+    return out
+
+
+def run_clips(
+    model_dir: str | Path,
+    target: str | Target,
+    audio: np.ndarray,
+    *,
+    count_instructions: bool | None = None,
+    options: BuildOptions | None = None,
+    timeout: float = 1800.0,
+) -> FirmwareRun:
+    """Runs the firmware on `audio` (N, clip_samples) float32 clips. On QEMU targets the instruction
+    counts are measured unless count_instructions=False; sizes are reported for Cortex-M builds."""
+    model_dir = Path(model_dir).resolve()
+    tgt = get_target(target) if isinstance(target, str) else target
+    frontend = model_frontend(model_dir)
+    clip_samples = int(frontend["clip_samples"])
+    audio = np.ascontiguousarray(audio, dtype="<f4")
+    if audio.ndim != 2 or audio.shape[1] != clip_samples:
+        raise BuildError(f"audio must be (clips, {clip_samples}) float32, got {audio.shape}")
+    build = build_firmware(model_dir, tgt, options)
+    if build.app is None:
+        raise BuildError(f"{model_dir}: this model has no frontend, so the firmware app was not built")
+    manifest = read_manifest(model_dir)
+    num_scores = _output_size(manifest, build)
+    counting = tgt.is_qemu if count_instructions is None else (count_instructions and tgt.is_qemu)
+
+    with tempfile.TemporaryDirectory(prefix="ta_fw_") as tmp:
+        pcm = Path(tmp) / "clips.f32"
+        results = Path(tmp) / "results.txt"
+        audio.tofile(pcm)
+        if tgt.is_qemu:
+            run = check(run_qemu(build.app, tgt, [str(pcm), str(results)], count_instructions=counting,
+                                 timeout=timeout), f"the firmware on {tgt.name}")
+            stdout, counts = run.stdout, run.instructions
+        else:
+            stdout, counts = _run_host(build, [str(pcm), str(results)], timeout), None
+        text = results.read_text() if results.is_file() else ""
+    predictions, scores = parse_results(text, num_scores)
+    if len(predictions) != audio.shape[0]:
+        raise BuildError(f"the firmware answered {len(predictions)} of {audio.shape[0]} clips")
+    hwm = console_value(stdout, "TA_STACK_HWM") if tgt.is_qemu else None
+    size = size_report(build.app, manifest, hwm) if tgt.is_qemu else None
+    return FirmwareRun(
+        target=tgt.name,
+        predictions=predictions,
+        scores=scores,
+        labels=model_labels(model_dir, num_scores),
+        clip_seconds=clip_samples / float(frontend["sample_rate"]),
+        instructions=counts,
+        stack_high_water=hwm,
+        size=size,
+    )
+
+
+def run_wav_files(model_dir: str | Path, target: str | Target, paths: Sequence[str | Path], **kwargs: Any
+                  ) -> FirmwareRun:
+    """Decodes `paths` for the model's frontend and runs them through the firmware."""
+    frontend = model_frontend(Path(model_dir))
+    return run_clips(model_dir, target, load_clips(paths, frontend), **kwargs)
+
+
+def _output_size(manifest: dict[str, Any], build: FirmwareBuild) -> int:
+    shape = (manifest.get("output") or {}).get("shape")
+    if shape:
+        return int(np.prod(shape))
+    header = (build.model_dir / "model.h").read_text()
+    for line in header.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[0] == "#define" and parts[1] == "TA_MODEL_OUTPUT_BYTES":
+            return int(parts[2].rstrip("uUlL()").lstrip("("))
+    raise BuildError(f"{build.model_dir}: cannot tell the model's output size (no manifest output shape)")
+
+
+def _run_host(build: FirmwareBuild, args: list[str], timeout: float) -> str:
+    assert build.app is not None
+    try:
+        proc = subprocess.run([str(build.app), *args], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"the host firmware did not finish within {timeout:.0f} s") from None
+    if proc.returncode != 0:
+        detail = " | ".join((proc.stdout + proc.stderr).strip().splitlines()[-3:])
+        raise BuildError(f"the host firmware failed with {describe_exit(proc.returncode)}: {detail}")
+    return proc.stdout
