@@ -57,10 +57,7 @@ ta_status_t ta_mean_s8(const ta_mean_s8_params_t *params, const int8_t *input, i
             odometer_next(params->reduced_ndim, params->reduced_dims, params->reduced_strides, red_index,
                           &red_offset);
         }
-        if (params->same_quantization) {
-            /* C99 division truncates toward zero, as TFLM's integer Mean does. */
-            output[o] = (int8_t)(sum / count);
-        } else {
+        {
             const int32_t shifted = sum - params->input_zero_point * count;
             const int32_t raw = ta_multiply_by_quantized_multiplier(shifted, params->multiplier, params->shift) +
                                 params->output_zero_point;

@@ -1,11 +1,10 @@
 /* MEAN (reduce over up to two axes), int8: bit-exact with TFLite Micro's reduce.cc for int8.
  *
- * TFLM takes one of two paths, chosen in Prepare from the tensors' quantization:
- *  - input and output scale/zero point equal: integer sum divided by the element count with C
- *    truncation (reference_ops::Mean);
- *  - otherwise: (sum - zp_in * count) requantized with QuantizeMultiplier(s_in / s_out) folded with
- *    1/count (reference_ops::QuantizedMeanOrSum). The folding is a pure function of constants, so the
- *    compiler does it and hands over the final multiplier/shift.
+ * Per output: (sum - zp_in * count) requantized with QuantizeMultiplier(s_in / s_out) folded with
+ * 1/count (reference_ops::QuantizedMeanOrSum). The folding is a pure function of constants, so the
+ * compiler does it and hands over the final multiplier/shift. The tflite-micro build we test against
+ * takes this path even when input and output quantization are equal (checked by the tests: a plain
+ * truncating integer mean differs there).
  * keep_dims only changes the output shape, not the data. The input is walked as "kept" dimensions
  * (the output, row-major) times "reduced" dimensions, each with its input element strides. */
 #ifndef TA_MEAN_S8_H
@@ -23,7 +22,6 @@ typedef struct {
     int32_t reduced_ndim;                 /* 1..TA_MAX_DIMS */
     int32_t reduced_dims[TA_MAX_DIMS];
     int32_t reduced_strides[TA_MAX_DIMS]; /* input element strides of the reduced dims */
-    int32_t same_quantization;            /* 1: plain integer mean (TFLM's equal-scale path) */
     int32_t input_zero_point;
     int32_t output_zero_point;
     int32_t multiplier;                   /* requantization already divided by the count */

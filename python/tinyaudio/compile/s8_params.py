@@ -207,7 +207,6 @@ def mean_params(
     shift = min(shift, 31 + sh)
     m_folded = (m << shift) // count if shift >= 0 else m
     sh_folded = sh - shift
-    same = int(zp_in) == int(zp_out) and _f32(s_in) == _f32(s_out)
     return {
         "kept_ndim": len(kept),
         "kept_dims": _pad([shape[d] for d in kept], MAX_DIMS, 1),
@@ -215,7 +214,6 @@ def mean_params(
         "reduced_ndim": len(reduced),
         "reduced_dims": _pad([shape[d] for d in reduced], MAX_DIMS, 1),
         "reduced_strides": _pad([strides[d] for d in reduced], MAX_DIMS),
-        "same_quantization": int(same),
         "input_zero_point": int(zp_in),
         "output_zero_point": int(zp_out),
         "multiplier": int(m_folded),
