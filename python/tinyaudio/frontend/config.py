@@ -132,7 +132,7 @@ class FrontendConfig:
         version = values.pop("version", FORMAT_VERSION)
         if version != FORMAT_VERSION:
             raise FrontendConfigError(
-                f"frontend config version {version!r} is not supported (this tinyaudio reads {FORMAT_VERSION})"
+                f"frontend config version {version!r} is not supported (expected {FORMAT_VERSION})"
             )
         unknown = sorted(set(values) - set(fields))
         if unknown:
@@ -271,7 +271,9 @@ _PRESETS["mfcc"] = {**_PRESETS["logmel"], "dct": "ortho", "num_coeffs": 13}
 def preset(name: str, **overrides: Any) -> FrontendConfig:
     """A named configuration, with fields replaced by `overrides` (validated)."""
     if name not in _PRESETS:
-        raise FrontendConfigError(f"unknown frontend preset {name!r}; choose one of {', '.join(PRESET_NAMES)}")
+        raise FrontendConfigError(
+            f"unknown frontend preset {name!r}; choose one of {', '.join(PRESET_NAMES)}"
+        )
     fields = {f.name for f in dataclasses.fields(FrontendConfig)}
     unknown = sorted(set(overrides) - fields)
     if unknown:

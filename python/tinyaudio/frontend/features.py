@@ -12,7 +12,7 @@ from tinyaudio.frontend.config import FrontendConfig, c_fields
 
 def _extension() -> Any:
     try:
-        from tinyaudio import _frontend
+        import tinyaudio._frontend as _frontend
     except ImportError as err:  # the package was installed without building its C part
         raise TinyaudioError(
             "the C frontend extension tinyaudio._frontend is not built; run "
