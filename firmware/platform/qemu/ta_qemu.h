@@ -16,6 +16,11 @@
  * bottom how much of the pattern has been overwritten. */
 #define TA_QEMU_STACK_PAINT 0xA5C3A5C3u
 
+/* The lowest bytes of the stack region are a guard: touching them faults (an MPU no-access region on
+ * the Cortex-M4, PSPLIM on v8-M cores), so an overflow ends with a fault code instead of silently
+ * running on into other memory (on mps2 the addresses below RAM do not fault by themselves). */
+#define TA_QEMU_STACK_GUARD_BYTES 32u
+
 uint32_t ta_qemu_stack_high_water(void);
 uint32_t ta_qemu_stack_size(void);
 

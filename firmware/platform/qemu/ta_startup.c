@@ -1,6 +1,6 @@
 /* Startup for the QEMU Cortex-M machines (mps2-an386 Cortex-M4F, mps3-an547 Cortex-M55).
  *
- * Reset: copy .data, zero .bss, paint the stack, enable the FPU and the separate fault handlers,
+ * Reset: switch thread code to the process stack, copy .data, zero .bss, paint the stack, enable the FPU and the separate fault handlers,
  * split the semihosting command line into argv, call main() and exit QEMU with its return value.
  * Every fault or unexpected exception prints its registers and exits with a code (ta_qemu.h), so a
  * broken program ends instead of hanging. */
@@ -18,6 +18,7 @@ extern uint32_t __bss_start[];
 extern uint32_t __bss_end[];
 extern uint32_t __stack_bottom[];
 extern uint32_t __stack_top[];
+extern uint32_t __handler_stack_top[];
 
 int main(int argc, char **argv);
 
@@ -45,23 +46,56 @@ static uint32_t current_sp(void)
     return sp;
 }
 
+#define TA_MPU_CTRL (*(volatile uint32_t *)0xE000ED94u)
+#define TA_MPU_RNR (*(volatile uint32_t *)0xE000ED98u)
+#define TA_MPU_RBAR (*(volatile uint32_t *)0xE000ED9Cu)
+#define TA_MPU_RASR (*(volatile uint32_t *)0xE000EDA0u)
+
+static uint32_t *stack_floor(void)
+{
+    return __stack_bottom + TA_QEMU_STACK_GUARD_BYTES / sizeof(uint32_t);
+}
+
+static void guard_stack(void)
+{
+#if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8_1M_MAIN__)
+    /* v8-M: the process stack limit register faults (UsageFault STKOF) below the floor. */
+    __asm__ volatile("msr psplim, %0" ::"r"((uint32_t)(uintptr_t)stack_floor()) : "memory");
+#else
+    /* PMSAv7, no access and never executable: region 0 = the 32-byte guard; region 1 = the 256 MB below
+     * RAM (0x10000000-0x1FFFFFFF, which mps2 does not fault on by itself), so a frame larger than the
+     * guard that jumps over it still faults. Everything else keeps the default memory map for
+     * privileged code (PRIVDEFENA). */
+    TA_MPU_RNR = 0u;
+    TA_MPU_RBAR = (uint32_t)(uintptr_t)__stack_bottom;
+    TA_MPU_RASR = (1u << 28) | (0u << 24) | (4u << 1) | 1u; /* XN, AP=none, 2^(4+1) = 32 B, enabled */
+    if ((uintptr_t)__stack_bottom == 0x20000000u) {
+        TA_MPU_RNR = 1u;
+        TA_MPU_RBAR = 0x10000000u;
+        TA_MPU_RASR = (1u << 28) | (0u << 24) | (27u << 1) | 1u; /* 2^(27+1) = 256 MB */
+    }
+    TA_MPU_CTRL = (1u << 2) | 1u;
+#endif
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+}
+
 static void paint_stack(void)
 {
     /* Leave the words this function itself may be using (a generous margin below sp). */
     uint32_t *limit = (uint32_t *)(current_sp() - 64u);
-    for (uint32_t *p = __stack_bottom; p < limit; ++p) {
+    for (uint32_t *p = stack_floor(); p < limit; ++p) {
         *p = TA_QEMU_STACK_PAINT;
     }
 }
 
 uint32_t ta_qemu_stack_size(void)
 {
-    return (uint32_t)((uintptr_t)__stack_top - (uintptr_t)__stack_bottom);
+    return (uint32_t)((uintptr_t)__stack_top - (uintptr_t)stack_floor());
 }
 
 uint32_t ta_qemu_stack_high_water(void)
 {
-    const uint32_t *p = __stack_bottom;
+    const uint32_t *p = stack_floor();
     while (p < __stack_top && *p == TA_QEMU_STACK_PAINT) {
         ++p;
     }
@@ -110,8 +144,8 @@ static int split_cmdline(void)
     return argc;
 }
 
-void ta_reset_handler(void) __attribute__((noreturn));
-void ta_reset_handler(void)
+void ta_reset_main(void) __attribute__((noreturn, used));
+void ta_reset_main(void)
 {
     const uint32_t *src = __data_load;
     for (uint32_t *dst = __data_start; dst < __data_end; ++dst) {
@@ -120,6 +154,7 @@ void ta_reset_handler(void)
     for (uint32_t *dst = __bss_start; dst < __bss_end; ++dst) {
         *dst = 0u;
     }
+    guard_stack();
     paint_stack();
 
     /* Full access to CP10/CP11 (FPU, and MVE on the M55). */
@@ -138,6 +173,21 @@ void ta_reset_handler(void)
     ta_semihost_exit(rc);
 }
 
+/* Reset starts on the handler stack (MSP, vector 0). Thread code moves to the process stack (PSP) so
+ * that a stack overflow in main() leaves the fault handler a working stack. */
+void ta_reset_handler(void) __attribute__((naked, noreturn));
+void ta_reset_handler(void)
+{
+    __asm__ volatile(
+        "ldr r0, =__stack_top\n\t"
+        "msr psp, r0\n\t"
+        "movs r0, #2\n\t" /* CONTROL.SPSEL = 1: thread mode uses PSP */
+        "msr control, r0\n\t"
+        "isb\n\t"
+        "b ta_reset_main\n\t"
+        ".ltorg\n\t");
+}
+
 /* Called with the stacked exception frame (r0-r3, r12, lr, pc, xpsr). */
 void ta_fault_report(const uint32_t *frame, uint32_t exc_return) __attribute__((noreturn, used));
 void ta_fault_report(const uint32_t *frame, uint32_t exc_return)
@@ -151,7 +201,7 @@ void ta_fault_report(const uint32_t *frame, uint32_t exc_return)
     ta_semihost_write0(exception < 8u ? names[exception] : "exception");
     ta_qemu_print_hex(" ipsr=", ipsr);
     /* The frame pointer itself may be bad (stack overflow): only read it inside the stack region. */
-    if ((uintptr_t)frame >= (uintptr_t)__stack_bottom && (uintptr_t)(frame + 8) <= (uintptr_t)__stack_top) {
+    if ((uintptr_t)frame >= (uintptr_t)stack_floor() && (uintptr_t)(frame + 8) <= (uintptr_t)__stack_top) {
         ta_qemu_print_hex(" pc=", frame[6]);
         ta_qemu_print_hex(" lr=", frame[5]);
     }
@@ -183,7 +233,7 @@ typedef void (*ta_vector_t)(void);
 /* 16 system exceptions + 16 external interrupts are enough: nothing here enables an interrupt,
  * and any that fires anyway lands in the fault handler and exits with a code. */
 __attribute__((section(".vectors"), used)) const ta_vector_t ta_vector_table[32] = {
-    (ta_vector_t)(uintptr_t)__stack_top,
+    (ta_vector_t)(uintptr_t)__handler_stack_top,
     ta_reset_handler,
     ta_fault_handler, /* NMI */
     ta_fault_handler, /* HardFault */

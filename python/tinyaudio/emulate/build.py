@@ -177,3 +177,30 @@ def _configure_and_build(model_dir: Path, target: Target, opts: BuildOptions, wo
         cmd += [f"-DCMAKE_TOOLCHAIN_FILE={fw / 'cmake' / 'arm-none-eabi.cmake'}", f"-DTA_CPU={target.cpu}"]
     _run(cmd, work, f"configuring the {target.name} firmware for {model_dir}")
     _run(["cmake", "--build", str(work), "-j", "2"], work, f"building the {target.name} firmware for {model_dir}")
+
+
+def build_bare_metal_program(
+    sources: list[Path], target: str | Target, out: Path, *, stack_bytes: int = 8192, heap_bytes: int = 0
+) -> Path:
+    """Links stand-alone C sources with the QEMU platform (startup, fault handler, semihosting) into
+    one ELF: for small test programs (e.g. ones that fault on purpose) that need no model."""
+    tgt = get_target(target) if isinstance(target, str) else target
+    if not tgt.is_qemu:
+        raise BuildError("bare-metal programs are for QEMU targets")
+    gcc = require("arm-none-eabi-gcc")
+    fw = firmware_dir()
+    qemu_dir = fw / "platform" / "qemu"
+    cpu_flags = {
+        "cortex-m4": ["-mcpu=cortex-m4", "-mthumb", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard"],
+        "cortex-m55": ["-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=hard"],
+    }[str(tgt.cpu)]
+    platform_sources = [qemu_dir / n for n in ("ta_startup.c", "ta_semihost.c", "ta_syscalls.c")]
+    cmd = [gcc, *cpu_flags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-ffunction-sections",
+           "-fdata-sections", f"-I{qemu_dir}", f"-I{fw / 'platform'}", f"-I{fw / 'app'}",
+           "--specs=rdimon.specs", "-nostartfiles", f"-L{qemu_dir}", f"-T{tgt.linker_script}",
+           "-Wl,--gc-sections", f"-Wl,--defsym=TA_STACK_SIZE={stack_bytes}",
+           f"-Wl,--defsym=TA_HEAP_SIZE={heap_bytes}", "-o", str(out),
+           *(str(s) for s in sources), *(str(s) for s in platform_sources), "-lm"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _run(cmd, out.parent, f"building {out.name} for {tgt.name}")
+    return out
