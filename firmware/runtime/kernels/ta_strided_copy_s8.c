@@ -1,4 +1,4 @@
-#include "ta_strided_copy.h"
+#include "ta_strided_copy_s8.h"
 
 ta_status_t ta_copy_strided_s8(const ta_strided_view_t *view, const int8_t *input, int8_t *output)
 {

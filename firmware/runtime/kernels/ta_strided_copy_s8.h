@@ -1,8 +1,8 @@
 /* Dense int8 output gathered from a strided view of an input: the data movement shared by TRANSPOSE,
  * STRIDED_SLICE, SLICE and friends. The compiler turns each such op into (output dims, input element
  * stride per output dim, start offset); strides may be negative (reversed slices). */
-#ifndef TA_STRIDED_COPY_H
-#define TA_STRIDED_COPY_H
+#ifndef TA_STRIDED_COPY_S8_H
+#define TA_STRIDED_COPY_S8_H
 
 #include <stdint.h>
 
@@ -20,4 +20,4 @@ typedef struct {
  * the input (the compiler checks it). */
 ta_status_t ta_copy_strided_s8(const ta_strided_view_t *view, const int8_t *input, int8_t *output);
 
-#endif /* TA_STRIDED_COPY_H */
+#endif /* TA_STRIDED_COPY_S8_H */

@@ -1,13 +1,13 @@
 /* TRANSPOSE, int8: pure data movement, equal to TFLite Micro's reference TRANSPOSE for int8 (no requantization:
  * TFLM requires the output quantization to equal the input's). The compiler resolves the op's
- * parameters into a strided view of the input (see ta_strided_copy.h). */
+ * parameters into a strided view of the input (see ta_strided_copy_s8.h). */
 #ifndef TA_TRANSPOSE_S8_H
 #define TA_TRANSPOSE_S8_H
 
 #include <stdint.h>
 
 #include "ta_status.h"
-#include "ta_strided_copy.h"
+#include "ta_strided_copy_s8.h"
 
 typedef ta_strided_view_t ta_transpose_s8_params_t;
 

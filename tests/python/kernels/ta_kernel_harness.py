@@ -70,7 +70,7 @@ class Harness:
 
 
 def build_harness(workdir: Path) -> Harness:
-    sources = [HARNESS_C, RUNTIME / "ta_quant.c", RUNTIME / "ta_strided_copy.c"] + [KERNELS / s for s in KERNEL_SOURCES]
+    sources = [HARNESS_C, RUNTIME / "ta_quant.c", KERNELS / "ta_strided_copy_s8.c"] + [KERNELS / s for s in KERNEL_SOURCES]
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources) + " ".join(CFLAGS).encode()).hexdigest()[:16]
     exe = workdir / f"harness-{digest}"
     if not exe.exists():

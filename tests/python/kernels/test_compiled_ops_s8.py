@@ -1,0 +1,143 @@
+"""The int8 op emitters end to end: small graphs compiled by `tinyaudio.compile`, built for the host
+(ASan/UBSan) and run on random inputs; outputs must equal tflite-micro's exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from ta_model_runner import build_and_run
+from ta_oracle import random_int8
+from tests.support.tflite_builder import GraphBuilder, run_tflm
+
+N_INPUTS = 20
+
+
+def _q(rng: np.random.Generator, lo: float = 0.005, hi: float = 0.1) -> dict:
+    return dict(scale=float(np.float32(rng.uniform(lo, hi))), zero_point=int(rng.integers(-20, 20)))
+
+
+def _const(g: GraphBuilder, rng: np.random.Generator, name: str, shape: list[int]) -> int:
+    return g.tensor(name, shape, data=random_int8(rng, shape), **_q(rng))
+
+
+def g_add(rng: np.random.Generator) -> tuple[GraphBuilder, int, int]:
+    g = GraphBuilder()
+    x = g.tensor("x", [1, 4, 8], **_q(rng))
+    c = _const(g, rng, "c", [8])
+    y = g.tensor("y", [1, 4, 8], **_q(rng, 0.01, 0.2))
+    g.op("ADD", [x, c], [y], ("AddOptions", {"fusedActivationFunction": 1}))
+    return g, x, y
+
+
+def g_sub_mul_sqdiff(rng: np.random.Generator) -> tuple[GraphBuilder, int, int]:
+    g = GraphBuilder()
+    x = g.tensor("x", [1, 4, 8], scale=0.05, zero_point=3)
+    c1 = g.tensor("c1", [1, 1, 8], data=random_int8(rng, [1, 1, 8]), scale=0.04, zero_point=-2)
+    a = g.tensor("a", [1, 4, 8], scale=0.09, zero_point=1)
+    g.op("SUB", [c1, x], [a], ("SubOptions", {"fusedActivationFunction": 0}))
+    c2 = g.tensor("c2", [4, 1], data=random_int8(rng, [4, 1]), scale=0.01, zero_point=0)
+    b = g.tensor("b", [1, 4, 8], scale=0.01, zero_point=-128)
+    g.op("MUL", [a, c2], [b], ("MulOptions", {"fusedActivationFunction": 3}))
+    c3 = g.tensor("c3", [1, 4, 1], data=random_int8(rng, [1, 4, 1]), scale=0.01, zero_point=-5)
+    y = g.tensor("y", [1, 4, 8], scale=0.05, zero_point=-128)
+    g.op("SQUARED_DIFFERENCE", [b, c3], [y], ("SquaredDifferenceOptions", {}))
+    return g, x, y
+
+
+def g_mean(rng: np.random.Generator) -> tuple[GraphBuilder, int, int]:
+    g = GraphBuilder()
+    x = g.tensor("x", [1, 6, 5, 4], **_q(rng))
+    ax1 = g.const("ax1", [1, 2])
+    m = g.tensor("m", [1, 1, 1, 4], **_q(rng))
+    g.op("MEAN", [x, ax1], [m], ("ReducerOptions", {"keepDims": True}))
+    ax2 = g.const("ax2", [-1])
+    y = g.tensor("y", [1, 1, 1], **_q(rng))
+    g.op("MEAN", [m, ax2], [y], ("ReducerOptions", {"keepDims": False}))
+    return g, x, y
+
+
+def g_unary(rng: np.random.Generator) -> tuple[GraphBuilder, int, int]:
+    g = GraphBuilder()
+    x = g.tensor("x", [1, 64], scale=0.01, zero_point=-128)
+    r = g.tensor("r", [1, 64], **_q(rng, 0.05, 0.5))
+    g.op("RSQRT", [x], [r])
+    s = g.tensor("s", [1, 64], scale=1.0 / 256, zero_point=-128)
+    g.op("LOGISTIC", [r], [s])
+    y = g.tensor("y", [1, 64], scale=1.0 / 128, zero_point=0)
+    g.op("TANH", [s], [y])
+    return g, x, y
+
+
+def g_movement(rng: np.random.Generator) -> tuple[GraphBuilder, int, int]:
+    g = GraphBuilder()
+    q = _q(rng)
+    x = g.tensor("x", [1, 4, 3, 8], **q)
+    perm = g.const("perm", [0, 2, 1, 3])
+    t = g.tensor("t", [1, 3, 4, 8], **q)
+    g.op("TRANSPOSE", [x, perm], [t], ("TransposeOptions", {}))
+    shape = g.const("shape", [1, 12, 8])
+    r = g.tensor("r", [1, 12, 8], **q)
+    g.op("RESHAPE", [t, shape], [r], ("ReshapeOptions", {"newShape": [1, 12, 8]}))
+    cls = g.tensor("cls", [1, 1, 8], data=random_int8(rng, [1, 1, 8]), **q)
+    cat = g.tensor("cat", [1, 13, 8], **q)
+    g.op("CONCATENATION", [cls, r], [cat], ("ConcatenationOptions", {"axis": 1}))
+    b, e, s = g.const("b", [0, 0, 0]), g.const("e", [1, 1, 8]), g.const("s", [1, 1, 1])
+    y = g.tensor("y", [1, 8], **q)
+    g.op("STRIDED_SLICE", [cat, b, e, s], [y], ("StridedSliceOptions", {"shrinkAxisMask": 2}))
+    return g, x, y
+
+
+def g_strided(rng: np.random.Generator) -> tuple[GraphBuilder, int, int]:
+    g = GraphBuilder()
+    q = _q(rng)
+    x = g.tensor("x", [1, 9, 6], **q)
+    b, e, s = g.const("b", [0, -2, 5]), g.const("e", [1, 0, 0]), g.const("s", [1, -2, -2])
+    y = g.tensor("y", [1, 4, 3], **q)
+    g.op("STRIDED_SLICE", [x, b, e, s], [y], ("StridedSliceOptions", {"endMask": 4}))
+    return g, x, y
+
+
+def g_attention(rng: np.random.Generator) -> tuple[GraphBuilder, int, int]:
+    g = GraphBuilder()
+    x = g.tensor("x", [1, 6, 8], scale=0.02, zero_point=-4)
+    perm = g.const("perm", [0, 2, 1])
+    xt = g.tensor("xt", [1, 8, 6], **_same(g, x))
+    g.op("TRANSPOSE", [x, perm], [xt], ("TransposeOptions", {}))
+    s1 = g.tensor("s1", [1, 6, 6], scale=0.06, zero_point=-10)
+    g.op("BATCH_MATMUL", [x, xt], [s1], ("BatchMatMulOptions", {"adjX": False, "adjY": False}))
+    s2 = g.tensor("s2", [1, 6, 8], scale=0.05, zero_point=2)
+    g.op("BATCH_MATMUL", [s1, xt], [s2], ("BatchMatMulOptions", {"adjX": False, "adjY": True}))
+    w = g.tensor("w", [2, 8, 3], data=random_int8(rng, [2, 8, 3]), scale=0.01, zero_point=0)
+    y = g.tensor("y", [2, 6, 3], scale=0.15, zero_point=0)
+    g.op("BATCH_MATMUL", [s2, w], [y], ("BatchMatMulOptions", {"adjX": False, "adjY": False}))
+    return g, x, y
+
+
+def _same(g: GraphBuilder, t: int) -> dict:
+    src = g.tensors[t]
+    return dict(scale=src.scale[0], zero_point=src.zero_point[0])
+
+
+GRAPHS: dict[str, Callable[[np.random.Generator], tuple[GraphBuilder, int, int]]] = {
+    "add": g_add,
+    "sub_mul_squared_difference": g_sub_mul_sqdiff,
+    "mean": g_mean,
+    "rsqrt_logistic_tanh": g_unary,
+    "transpose_reshape_concat_slice": g_movement,
+    "strided_slice_negative": g_strided,
+    "transpose_batch_matmul": g_attention,
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_compiled_graph_matches_tflm(name: str, tmp_path: Path) -> None:
+    rng = np.random.default_rng(sorted(GRAPHS).index(name) + 100)
+    g, x, y = GRAPHS[name](rng)
+    model = g.build([x], [y])
+    xs = np.stack([random_int8(rng, g.tensors[x].shape) for _ in range(N_INPUTS)])
+    got = build_and_run(model, xs, tmp_path)
+    want = np.stack([run_tflm(model, [xi])[0].reshape(-1) for xi in xs])
+    np.testing.assert_array_equal(got, want)
