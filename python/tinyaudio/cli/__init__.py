@@ -12,7 +12,10 @@ from tinyaudio.errors import TinyaudioError
 
 # Each module registers its commands on `app` when imported.
 from tinyaudio.cli import datasets_cmd as _datasets_cmd  # noqa: E402,F401  isort: skip
+from tinyaudio.cli import features_cmd as _features_cmd  # noqa: E402,F401  isort: skip
 from tinyaudio.cli import compile_cmd as _compile_cmd  # noqa: E402,F401  isort: skip
+from tinyaudio.cli import train_cmd as _train_cmd  # noqa: E402,F401  isort: skip
+from tinyaudio.cli import eval_cmd as _eval_cmd  # noqa: E402,F401  isort: skip
 
 
 def _version(value: bool) -> None:
@@ -31,24 +34,14 @@ def _root(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: user errors become one line on stderr and exit code 2."""
+    """Entry point: user errors become one line on stderr and exit code 2 (usage errors too, via click)."""
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="tinyaudio")
     except TinyaudioError as err:
         typer.secho(f"error: {err}", err=True, fg=typer.colors.RED)
         return 2
-    except typer.Exit as ex:
-        return int(ex.exit_code or 0)
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        return 130
-    except Exception as err:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(err, click.ClickException):
-            err.show()
-            return err.exit_code
-        raise
+    except SystemExit as ex:  # click's standalone mode exits with the command's code
+        return ex.code if isinstance(ex.code, int) else (0 if ex.code is None else 1)
     return 0
 
 
