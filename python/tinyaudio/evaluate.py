@@ -1,0 +1,219 @@
+"""Evaluate an int8 .tflite classifier on a dataset, through a chosen inference engine.
+
+Engines map a name to a function `(flatbuffer, int8_inputs (N, *input_shape)) -> int8_outputs (N, classes)`.
+Register more with `register_engine` (the emulator adds `firmware`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tinyaudio.errors import TinyaudioError
+
+EngineFn = Callable[[bytes, np.ndarray], np.ndarray]
+_ENGINES: dict[str, EngineFn] = {}
+
+
+class EvalError(TinyaudioError):
+    """Evaluation cannot run: unknown engine, model/feature mismatch, missing label list."""
+
+
+def register_engine(name: str, fn: EngineFn) -> None:
+    _ENGINES[name] = fn
+
+
+def engine_names() -> list[str]:
+    _register_builtin()
+    return sorted(_ENGINES)
+
+
+def _run_litert(flatbuffer: bytes, inputs: np.ndarray) -> np.ndarray:
+    from ai_edge_litert.interpreter import Interpreter
+
+    interp = Interpreter(model_content=flatbuffer, num_threads=1)
+    interp.allocate_tensors()
+    inp, out = interp.get_input_details()[0], interp.get_output_details()[0]
+    shape = tuple(inp["shape"])
+    results = []
+    for x in inputs:
+        interp.set_tensor(inp["index"], x.reshape(shape))
+        interp.invoke()
+        results.append(interp.get_tensor(out["index"]).reshape(-1).copy())
+    return np.stack(results) if results else np.zeros((0, int(np.prod(out["shape"]))), np.int8)
+
+
+def _run_tflm(flatbuffer: bytes, inputs: np.ndarray) -> np.ndarray:
+    from tflite_micro.python.tflite_micro import runtime
+
+    interp = runtime.Interpreter.from_bytes(flatbuffer, arena_size=max(1 << 20, 10 * len(flatbuffer)))
+    shape = tuple(interp.get_input_details(0)["shape"])
+    results = []
+    for x in inputs:
+        interp.set_input(x.reshape(shape), 0)
+        interp.invoke()
+        results.append(np.array(interp.get_output(0)).reshape(-1).copy())
+    return np.stack(results) if results else np.zeros((0, 0), np.int8)
+
+
+def _register_builtin() -> None:
+    _ENGINES.setdefault("litert", _run_litert)
+    _ENGINES.setdefault("tflm", _run_tflm)
+
+
+def run_engine(name: str, flatbuffer: bytes, inputs: np.ndarray) -> np.ndarray:
+    _register_builtin()
+    if name not in _ENGINES:
+        raise EvalError(f"unknown engine {name!r}; available: {', '.join(sorted(_ENGINES))}")
+    return _ENGINES[name](flatbuffer, inputs)
+
+
+def quantize_input(features: np.ndarray, scale: float, zero_point: int) -> np.ndarray:
+    """Float features -> int8 with the model's input quantization (round half away from zero, as TFLite)."""
+    q = np.round(np.asarray(features, dtype=np.float64) / scale) + zero_point
+    return np.clip(q, -128, 127).astype(np.int8)
+
+
+def model_input_quant(flatbuffer: bytes) -> tuple[tuple[int, ...], float, int]:
+    from tinyaudio.quantize.export import io_details
+
+    io = io_details(flatbuffer)
+    if io["input"]["dtype"] != "int8" or io["output"]["dtype"] != "int8":
+        raise EvalError(f"model input/output are {io['input']['dtype']}/{io['output']['dtype']}; need int8/int8")
+    return tuple(io["input"]["shape"]), float(io["input"]["scale"]), int(io["input"]["zero_point"])
+
+
+@dataclass
+class EvalResult:
+    accuracy: float
+    n: int
+    labels: list[str]
+    confusion: np.ndarray  # (true, predicted) counts
+    predictions: np.ndarray
+    engine: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def per_class(self) -> dict[str, dict[str, float]]:
+        out = {}
+        for i, label in enumerate(self.labels):
+            n_true = int(self.confusion[i].sum())
+            out[label] = {"n": n_true, "recall": float(self.confusion[i, i] / n_true) if n_true else float("nan")}
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "accuracy": self.accuracy, "n": self.n, "engine": self.engine, "labels": self.labels,
+            "per_class": self.per_class(), "confusion": self.confusion.tolist(), **self.extra,
+        }
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> np.ndarray:
+    cm = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(cm, (np.asarray(y_true, int), np.asarray(y_pred, int)), 1)
+    return cm
+
+
+def evaluate_int8(
+    flatbuffer: bytes, features: np.ndarray, labels: np.ndarray, label_names: list[str], engine: str = "litert"
+) -> EvalResult:
+    """Quantize float features with the model's input parameters, run them through `engine`, score argmax."""
+    shape, scale, zero_point = model_input_quant(flatbuffer)
+    per_example = int(np.prod(shape[1:]))
+    if int(np.prod(features.shape[1:])) != per_example:
+        raise EvalError(
+            f"features are {features.shape[1:]} per clip but the model input is {shape[1:]}: "
+            "use the frontend configuration the model was trained with (--frontend)"
+        )
+    q = quantize_input(features.reshape(len(features), *shape[1:]), scale, zero_point)
+    out = run_engine(engine, flatbuffer, q)
+    if out.shape[1] != len(label_names):
+        raise EvalError(f"model has {out.shape[1]} outputs but {len(label_names)} labels were given")
+    pred = np.argmax(out, axis=-1)
+    cm = confusion_matrix(labels, pred, len(label_names))
+    acc = float(np.mean(pred == labels)) if len(labels) else float("nan")
+    return EvalResult(acc, len(labels), list(label_names), cm, pred, engine)
+
+
+def read_manifest_beside(model_path: Path) -> dict[str, Any] | None:
+    """manifest.json in the model's folder, if any (written by `tinyaudio train`)."""
+    m = Path(model_path).parent / "manifest.json"
+    if m.is_file():
+        try:
+            data = json.loads(m.read_text())
+            return data if isinstance(data, dict) else None
+        except json.JSONDecodeError as err:
+            raise EvalError(f"{m}: not valid JSON ({err})") from err
+    return None
+
+
+def evaluate_model_on_data(
+    model_path: str | Path,
+    data: str | Path,
+    *,
+    split: str = "test",
+    engine: str = "litert",
+    frontend: str | None = None,
+    labels: list[str] | None = None,
+    split_kind: str | None = None,
+    fold: int | None = None,
+    cache_dir: Path | None = None,
+) -> EvalResult:
+    """Features of the chosen split through the frontend, then `evaluate_int8`.
+
+    Frontend, labels and split default to those in manifest.json beside the model (as `tinyaudio train` writes
+    it), so the test set is exactly the one the training run held out.
+    """
+    from tinyaudio.data import extract_features
+    from tinyaudio.errors import DatasetError, RecipeError
+    from tinyaudio.frontend import PRESET_NAMES, FrontendConfig, preset
+    from tinyaudio.train.data_prep import open_labelled, select_split
+    from tinyaudio.train.recipe import SPLITS, DatasetSection
+
+    model_path = Path(model_path)
+    if not model_path.is_file():
+        raise EvalError(f"{model_path}: model file not found")
+    flatbuffer = model_path.read_bytes()
+    manifest = read_manifest_beside(model_path) or {}
+    if frontend is not None:
+        config = preset(frontend) if frontend in PRESET_NAMES else FrontendConfig.load(frontend)
+    elif manifest.get("frontend"):
+        config = FrontendConfig.from_dict(manifest["frontend"])
+    else:
+        raise EvalError(f"{model_path}: no manifest.json beside the model; give --frontend PRESET|FILE.json")
+    recorded = manifest.get("split") or {}
+    section = DatasetSection(
+        split=split_kind or recorded.get("kind", "standard"),
+        fold=fold if fold is not None else int(recorded.get("fold", 0)),
+        val_fraction=float(recorded.get("val_fraction", 0.1)),
+        labels=labels or recorded.get("labels_filter"),
+    )
+    if section.split not in SPLITS:
+        raise EvalError(f"--split-kind {section.split!r}: choose one of {', '.join(SPLITS)}")
+    try:
+        ds = open_labelled(Path(data), section.labels)
+        split_obj = select_split(ds, section, seed=int(recorded.get("seed", 0)))
+    except RecipeError as err:
+        raise EvalError(str(err)) from err
+    names = list(labels or manifest.get("labels") or ds.labels)
+    if set(names) != set(ds.labels):
+        raise EvalError(f"model labels {names} differ from the dataset's {ds.labels}; pass --labels")
+    parts = {"train": split_obj.train, "val": split_obj.val, "test": split_obj.test,
+             "all": np.arange(len(ds))}
+    if split not in parts:
+        raise EvalError(f"--split {split!r}: choose one of {', '.join(parts)}")
+    idx = np.asarray(parts[split], dtype=np.int64)
+    if len(idx) == 0:
+        raise DatasetError(f"{data}: the {split} part of split {split_obj.name!r} is empty")
+    subset = ds.subset(idx)
+    # Whole-dataset extraction shares the cache entry `tinyaudio train` made.
+    feats = extract_features(ds, config, cache_dir, progress=False)[idx]
+    label_index = {name: i for i, name in enumerate(names)}
+    y = np.array([label_index[c.label] for c in subset.clips], dtype=np.int64)
+    result = evaluate_int8(flatbuffer, feats, y, names, engine)
+    result.extra["split_name"] = f"{split} of {split_obj.name}"
+    return result

@@ -1,0 +1,123 @@
+"""From a recipe to arrays: dataset, frontend configuration, split, cached features, augmented copies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tinyaudio.errors import DatasetError, FrontendConfigError, RecipeError
+from tinyaudio.train.recipe import DatasetSection, FrontendSection, Recipe, datasets_root
+
+
+def resolve_data_path(section: DatasetSection, data_override: str | Path | None, recipe_source: str = "") -> Path:
+    raw = str(data_override) if data_override is not None else section.path
+    if not raw:
+        raise RecipeError(f"{recipe_source}: no dataset: give --data DIR or set dataset.path in the recipe")
+    p = Path(raw).expanduser()
+    if not p.is_absolute() and data_override is None and not p.exists():
+        p = datasets_root() / p
+    if not p.exists():
+        where = "--data" if data_override is not None else "dataset.path"
+        raise RecipeError(f"{recipe_source}: {where}: dataset {p} does not exist")
+    return p
+
+
+def frontend_config(section: FrontendSection, where: str = "frontend") -> Any:
+    from tinyaudio.frontend import FrontendConfig, preset
+
+    try:
+        if section.config_file:
+            return FrontendConfig.load(section.config_file)
+        return preset(section.preset, **section.overrides)
+    except FrontendConfigError as err:
+        raise RecipeError(f"{where}: {err}") from err
+
+
+def open_labelled(path: Path, labels: list[str] | None) -> Any:
+    """open_dataset, optionally restricted to `labels` (kept in that order)."""
+    from tinyaudio.data import Dataset, open_dataset
+
+    ds = open_dataset(path)
+    if labels:
+        missing = sorted(set(labels) - set(ds.labels))
+        if missing:
+            raise RecipeError(f"dataset.labels: {', '.join(missing)} not in {path} (has {', '.join(ds.labels)})")
+        keep = [i for i, c in enumerate(ds.clips) if c.label in set(labels)]
+        ds = Dataset(ds.root, ds.layout, [ds.clips[i] for i in keep], list(labels))
+    return ds
+
+
+def select_split(ds: Any, section: DatasetSection, seed: int = 0) -> Any:
+    from tinyaudio.data import group_kfold, leave_one_group_out, standard_split
+
+    if section.split == "standard":
+        return standard_split(ds, val_fraction=section.val_fraction, seed=seed)
+    splits = (
+        group_kfold(ds, val_fraction=section.val_fraction, seed=seed)
+        if section.split == "kfold"
+        else leave_one_group_out(ds, val_fraction=section.val_fraction, seed=seed)
+    )
+    if section.fold >= len(splits):
+        raise RecipeError(f"dataset.fold: {section.fold} is out of range; {section.split} has {len(splits)} folds (0-based)")
+    return splits[section.fold]
+
+
+def count_folds(ds: Any, section: DatasetSection) -> int:
+    from tinyaudio.data import group_kfold, leave_one_group_out
+
+    if section.split == "standard":
+        return 1
+    return len(group_kfold(ds) if section.split == "kfold" else leave_one_group_out(ds))
+
+
+@dataclass
+class PreparedData:
+    dataset: Any
+    config: Any
+    split: Any
+    features: np.ndarray  # (N, frames, features, 1), all clips
+    labels: np.ndarray
+    x_train: np.ndarray  # clean training features plus augmented copies
+    y_train: np.ndarray
+    train_source: np.ndarray  # index into the dataset of each x_train row
+
+
+def augmented_copies(ds: Any, indices: np.ndarray, config: Any, recipe: Recipe, progress: bool) -> np.ndarray:
+    """`augment.copies` waveform-augmented feature sets of the clips at `indices` (time shift + noise)."""
+    from tinyaudio.data import load_audio
+    from tinyaudio.frontend import compute_features_batch
+    from tinyaudio.train.augment import load_noise_bank, mix_noise, time_shift
+
+    a = recipe.augment
+    audio, _ = load_audio(ds.subset(indices), config.sample_rate, config.clip_samples, progress=progress)
+    bank = load_noise_bank(Path(a.noise_dir), config.sample_rate) if a.noise_dir else None
+    rng = np.random.default_rng(recipe.training.seed + 1000)
+    out = []
+    for _ in range(a.copies):
+        aug = time_shift(audio, a.time_shift, rng) if a.time_shift > 0 else audio
+        if bank is not None:
+            aug = mix_noise(aug, bank, (a.noise_snr_db[0], a.noise_snr_db[1]), a.noise_prob, rng)
+        out.append(compute_features_batch(aug, config))
+    return np.concatenate(out, axis=0)[..., None].astype(np.float32)
+
+
+def prepare(recipe: Recipe, data_path: Path, progress: bool = True, cache_dir: Path | None = None) -> PreparedData:
+    from tinyaudio.data import extract_features
+
+    ds = open_labelled(data_path, recipe.dataset.labels)
+    config = frontend_config(recipe.frontend)
+    split = select_split(ds, recipe.dataset, seed=recipe.training.seed)
+    if len(split.train) == 0 or len(split.test) == 0:
+        raise DatasetError(f"{data_path}: split {split.name!r} leaves {len(split.train)} train / {len(split.test)} test clips")
+    feats = extract_features(ds, config, cache_dir, progress=progress)[..., None].astype(np.float32)
+    labels = ds.label_ids()
+    x_train, y_train, source = feats[split.train], labels[split.train], np.asarray(split.train)
+    if recipe.augment.copies > 0:
+        extra = augmented_copies(ds, split.train, config, recipe, progress)
+        x_train = np.concatenate([x_train, extra])
+        y_train = np.concatenate([y_train] + [labels[split.train]] * recipe.augment.copies)
+        source = np.concatenate([source] + [np.asarray(split.train)] * recipe.augment.copies)
+    return PreparedData(ds, config, split, feats, labels, x_train, y_train, source)

@@ -1,0 +1,197 @@
+"""The whole `tinyaudio train` pipeline: features -> teacher -> student (distilled) -> int8 -> reports.
+
+RUN_DIR gets model.keras, model_int8.tflite, manifest.json, metrics.json, curves.png, confusion_int8.png
+(and teacher.keras when a teacher was trained).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tinyaudio.train.recipe import Recipe
+
+MANIFEST_FORMAT_VERSION = 1
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class RunResult:
+    out_dir: Path
+    metrics: dict[str, Any]
+    manifest: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _fit_config(recipe: Recipe, distill: bool, epochs: int | None = None, lr: float | None = None) -> Any:
+    from tinyaudio.train.augment import SpecAugmentSpec
+    from tinyaudio.train.loop import FitConfig
+
+    a, t = recipe.augment, recipe.training
+    masks = a.time_masks or a.freq_masks
+    return FitConfig(
+        epochs=epochs or t.epochs, batch_size=t.batch_size, learning_rate=lr or t.learning_rate,
+        weight_decay=t.weight_decay, warmup_epochs=t.warmup_epochs, patience=t.patience, seed=t.seed,
+        label_smoothing=t.label_smoothing, mixup_alpha=a.mixup_alpha,
+        spec_augment=SpecAugmentSpec(a.time_masks, a.time_mask_max, a.freq_masks, a.freq_mask_max) if masks else None,
+        alpha=recipe.distillation.alpha if distill else 1.0, temperature=recipe.distillation.temperature,
+    )
+
+
+def _epoch_logger(log: Log, name: str) -> Callable[[int, dict[str, float]], None]:
+    def on_epoch(epoch: int, m: dict[str, float]) -> None:
+        log(f"{name} epoch {epoch + 1}: loss {m['loss']:.3f} acc {m['accuracy']:.3f} "
+            f"val_loss {m['val_loss']:.3f} val_acc {m['val_accuracy']:.3f}")
+    return on_epoch
+
+
+def run_recipe(
+    recipe: Recipe,
+    out_dir: Path,
+    data: str | Path | None = None,
+    log: Log = print,
+    progress: bool = True,
+    cache_dir: Path | None = None,
+) -> RunResult:
+    """Run `recipe` on the dataset at `data` (default: recipe's dataset.path) and write RUN_DIR."""
+    from tinyaudio.train.tfsetup import configure_tensorflow, seed_everything
+
+    configure_tensorflow(recipe.training.threads)
+    import keras
+
+    from tinyaudio.evaluate import evaluate_int8
+    from tinyaudio.models import build_model
+    from tinyaudio.quantize.export import check_int8_model, convert_int8, representative_subset
+    from tinyaudio.quantize.report import model_facts
+    from tinyaudio.train.data_prep import prepare, resolve_data_path
+    from tinyaudio.train.loop import fit, predict_logits
+    from tinyaudio.train.plots import plot_confusion, plot_curves
+    from tinyaudio.train.teacher import load_keras_teacher, load_teacher_logits
+
+    timings: dict[str, float] = {}
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data_path = resolve_data_path(recipe.dataset, data, recipe.source)
+
+    t0 = time.perf_counter()
+    prep = prepare(recipe, data_path, progress=progress, cache_dir=cache_dir)
+    timings["features"] = time.perf_counter() - t0
+    ds, split = prep.dataset, prep.split
+    labels = list(ds.labels)
+    n_classes = len(labels)
+    input_shape = tuple(int(d) for d in prep.features.shape[1:])
+    x_val, y_val = prep.features[split.val], prep.labels[split.val]
+    x_test, y_test = prep.features[split.test], prep.labels[split.test]
+    log(f"data: {data_path} ({ds.layout}), {len(ds)} clips, {n_classes} labels, split {split.name}: "
+        f"{len(split.train)} train (+{len(prep.x_train) - len(split.train)} augmented) / {len(split.val)} val / "
+        f"{len(split.test)} test; features {input_shape}")
+    if len(x_val) == 0:  # early stopping needs something to watch; fall back to the clean training clips
+        x_val, y_val = prep.features[split.train], prep.labels[split.train]
+
+    histories: dict[str, dict[str, Any]] = {}
+    teacher_model, teacher_logits, teacher_acc = None, None, None
+    t = recipe.teacher
+    t0 = time.perf_counter()
+    if t is not None and t.model is not None:
+        seed_everything(recipe.training.seed)
+        teacher_model = build_model(t.model.name, input_shape, n_classes, **t.model.params)
+        log(f"teacher {t.model.name}: {teacher_model.count_params()} parameters")
+        cfg = _fit_config(recipe, distill=False, epochs=t.epochs, lr=t.learning_rate)
+        h = fit(teacher_model, prep.x_train, prep.y_train, x_val, y_val, n_classes, cfg,
+                on_epoch=_epoch_logger(log, "teacher"))
+        histories["teacher"] = h.to_dict()
+        teacher_model.trainable = False
+        teacher_model.save(out_dir / "teacher.keras")
+    elif t is not None and t.keras_file is not None:
+        teacher_model = load_keras_teacher(t.keras_file, input_shape, n_classes)
+    elif t is not None and t.logits_file is not None:
+        teacher_logits = load_teacher_logits(t.logits_file, ds)
+    if teacher_model is not None:
+        teacher_acc = float(np.mean(np.argmax(predict_logits(teacher_model, x_test), -1) == y_test))
+    elif teacher_logits is not None:
+        teacher_acc = float(np.mean(np.argmax(teacher_logits[split.test], -1) == y_test))
+    timings["teacher"] = time.perf_counter() - t0
+    if teacher_acc is not None:
+        log(f"teacher test accuracy {teacher_acc:.4f}")
+
+    t0 = time.perf_counter()
+    seed_everything(recipe.training.seed)
+    student = build_model(recipe.model.name, input_shape, n_classes, **recipe.model.params)
+    log(f"student {recipe.model.name}: {student.count_params()} parameters")
+    distill = teacher_model is not None or teacher_logits is not None
+    h = fit(student, prep.x_train, prep.y_train, x_val, y_val, n_classes, _fit_config(recipe, distill),
+            teacher=teacher_model,
+            teacher_logits=None if teacher_logits is None else teacher_logits[prep.train_source],
+            on_epoch=_epoch_logger(log, "student"))
+    histories["student"] = h.to_dict()
+    timings["student"] = time.perf_counter() - t0
+    float_pred = np.argmax(predict_logits(student, x_test), -1)
+    float_acc = float(np.mean(float_pred == y_test))
+    student.save(out_dir / "model.keras")
+    log(f"student float test accuracy {float_acc:.4f}")
+
+    t0 = time.perf_counter()
+    clean_train = prep.features[split.train]
+    rep = representative_subset(clean_train, recipe.quantize.representative_samples, recipe.training.seed)
+    flatbuffer = convert_int8(student, rep)
+    check_int8_model(flatbuffer)
+    (out_dir / "model_int8.tflite").write_bytes(flatbuffer)
+    timings["quantize"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    result = evaluate_int8(flatbuffer, x_test, y_test, labels, engine="litert")
+    timings["evaluate"] = time.perf_counter() - t0
+    log(f"int8 test accuracy {result.accuracy:.4f} (float {float_acc:.4f}, drop {100 * (float_acc - result.accuracy):.2f} pp)")
+
+    facts = model_facts(flatbuffer)
+    split_info = {
+        **split.describe(), "kind": recipe.dataset.split, "fold": recipe.dataset.fold,
+        "val_fraction": recipe.dataset.val_fraction, "seed": recipe.training.seed,
+        "labels_filter": recipe.dataset.labels,
+    }
+    metrics = {
+        "float_accuracy": float_acc,
+        "int8_accuracy": result.accuracy,
+        "int8_drop_pp": 100.0 * (float_acc - result.accuracy),
+        "teacher_accuracy": teacher_acc,
+        "distilled": distill,
+        "n_test": int(len(y_test)),
+        "per_class": result.per_class(),
+        "confusion_int8": result.confusion.tolist(),
+        "split": split_info,
+        "dataset": str(data_path),
+        "params": int(student.count_params()),
+        "history": histories,
+        "timings_s": timings,
+    }
+    manifest = {
+        "format_version": MANIFEST_FORMAT_VERSION,
+        "model_sha256": facts["model_sha256"],
+        "name": recipe.name,
+        "model": {"name": recipe.model.name, "params": recipe.model.params},
+        "labels": labels,
+        "frontend": prep.config.to_dict(),
+        "input": facts["input"],
+        "output": facts["output"],
+        "params": int(student.count_params()),
+        "int8_params": facts["int8_params"],
+        "macs": facts["macs"],
+        "tflite_bytes": facts["tflite_bytes"],
+        "ops": facts["ops"],
+        "split": split_info,
+        "recipe": recipe.to_dict(),
+        "metrics": {k: metrics[k] for k in ("float_accuracy", "int8_accuracy", "teacher_accuracy", "n_test")},
+        "keras_version": keras.__version__,
+    }
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    plot_curves(histories, out_dir / "curves.png")
+    plot_confusion(result.confusion, labels, out_dir / "confusion_int8.png",
+                   f"{recipe.name} int8: {result.accuracy:.3f} on {len(y_test)} test clips")
+    return RunResult(out_dir, metrics, manifest, timings)
