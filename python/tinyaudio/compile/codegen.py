@@ -105,6 +105,18 @@ def generate(
     for op_index, offset in sorted(plan.scratch_offsets.items()):
         ptr_lines.append(f"#define {scratch_macro(op_index)} ((void *)(ta_arena.bytes + {offset}))")
 
+    # TFLM fills int8 variable tensors with their zero point when it allocates them (others with 0).
+    state_init: list[str] = []
+    for t in model.tensors:
+        if t.is_variable and t.index in plan.tensor_offsets and t.type_name == "INT8" and t.quant:
+            zp = t.quant.zero_point
+            if zp != 0:
+                off = plan.tensor_offsets[t.index]
+                state_init.append(f"    /* {_comment(t.describe())} */")
+                state_init.append(f"    for (uint32_t i = 0; i < {t.nbytes}u; ++i) {{")
+                state_init.append(f"        ta_arena.bytes[{off}u + i] = (int8_t){zp};")
+                state_init.append("    }")
+
     body: list[str] = []
     for low in lowered:
         body.append(f"    /* op #{low.op.index}: {low.op.name} */")
@@ -159,6 +171,7 @@ ta_status_t ta_model_init(void)
     for (uint32_t i = 0; i < (uint32_t)TA_MODEL_ARENA_BYTES; ++i) {{
         ta_arena.bytes[i] = 0;
     }}
+{chr(10).join(state_init)}
     ta_model_ready = 1;
     return TA_OK;
 }}
