@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,25 @@ def _native(config: FrontendConfig) -> Any:
         raise FrontendConfigError(str(err)) from err
 
 
+_per_thread = threading.local()
+
+
+def _cached_native(config: FrontendConfig) -> Any:
+    """One initialized C state per (thread, config): tables are built once, not on every call.
+
+    Per thread because the extension releases the GIL while it computes.
+    """
+    cache: dict[FrontendConfig, Any] | None = getattr(_per_thread, "frontends", None)
+    if cache is None:
+        cache = _per_thread.frontends = {}
+    native = cache.get(config)
+    if native is None:
+        if len(cache) >= 8:
+            cache.clear()
+        native = cache[config] = _native(config)
+    return native
+
+
 def _as_clip(audio: np.ndarray, n_samples: int) -> np.ndarray:
     """float32, contiguous, zero-padded or cropped at the end to n_samples."""
     audio = np.asarray(audio)
@@ -50,7 +70,7 @@ def compute_features(audio: np.ndarray, config: FrontendConfig) -> np.ndarray:
     `audio` is mono at config.sample_rate; it is zero-padded or cropped at the end to
     config.clip_samples first (as MLPerf's preprocessing pads to 1 s).
     """
-    native = _native(config)
+    native = _cached_native(config)
     return native.compute_clip(_as_clip(audio, config.clip_samples))  # type: ignore[no-any-return]
 
 
@@ -66,7 +86,7 @@ def compute_features_batch(audio2d: np.ndarray, config: FrontendConfig) -> np.nd
         fitted[:, :keep] = audio2d[:, :keep]
         audio2d = fitted
     audio2d = np.ascontiguousarray(audio2d, dtype=np.float32)
-    return _native(config).compute_batch(audio2d)  # type: ignore[no-any-return]
+    return _cached_native(config).compute_batch(audio2d)  # type: ignore[no-any-return]
 
 
 class FrontendStream:
