@@ -14,6 +14,7 @@ from tinyaudio.errors import TinyaudioError
 from tinyaudio.cli import datasets_cmd as _datasets_cmd  # noqa: E402,F401  isort: skip
 from tinyaudio.cli import features_cmd as _features_cmd  # noqa: E402,F401  isort: skip
 from tinyaudio.cli import compile_cmd as _compile_cmd  # noqa: E402,F401  isort: skip
+from tinyaudio.cli import run_cmd as _run_cmd  # noqa: E402,F401  isort: skip
 from tinyaudio.cli import train_cmd as _train_cmd  # noqa: E402,F401  isort: skip
 from tinyaudio.cli import eval_cmd as _eval_cmd  # noqa: E402,F401  isort: skip
 

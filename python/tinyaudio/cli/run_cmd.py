@@ -1,0 +1,65 @@
+"""`tinyaudio run OUT_DIR --target host --input X.npy --output Y.npy`: raw tensors through compiled C.
+
+Each target is one entry in `TENSOR_RUNNERS` (target name -> function of (model_dir, inputs) returning
+outputs); emulated targets register theirs next to the host's. X.npy stacks N input tensors on a
+leading axis, (N, *input_shape_without_batch), in the model's input dtype; Y.npy gets the N outputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from tinyaudio.cli._app import app
+from tinyaudio.errors import BuildError
+
+
+def _run_host(model_dir: Path, inputs: np.ndarray) -> np.ndarray:
+    from tinyaudio.emulate.host import build_host_runner, run_tensors
+
+    return run_tensors(build_host_runner(model_dir), inputs)
+
+
+TENSOR_RUNNERS: dict[str, Callable[[Path, np.ndarray], np.ndarray]] = {"host": _run_host}
+
+
+def _load_inputs(path: Path) -> np.ndarray:
+    try:
+        arr = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as err:
+        raise BuildError(f"{path}: cannot read a .npy array ({err})") from None
+    if not isinstance(arr, np.ndarray):
+        raise BuildError(f"{path}: expected one array (.npy), got an archive")
+    return arr
+
+
+@app.command("run")
+def run_command(
+    model_dir: Annotated[Path, typer.Argument(help="Output directory of `tinyaudio compile`.")],
+    target: Annotated[str, typer.Option("--target", help="Where to run: host.")] = "host",
+    input_path: Annotated[
+        Path | None, typer.Option("--input", help="N stacked input tensors (.npy, model input dtype).")
+    ] = None,
+    output_path: Annotated[
+        Path | None, typer.Option("--output", help="Where to write the N outputs (.npy).")
+    ] = None,
+) -> None:
+    """Build the compiled model for a target (cached) and run raw input tensors through it."""
+    if input_path is None or output_path is None:
+        raise BuildError("give --input X.npy and --output Y.npy")
+    runner = TENSOR_RUNNERS.get(target)
+    if runner is None:
+        raise BuildError(
+            f"raw-tensor runs on target '{target}' are not available (available: {', '.join(TENSOR_RUNNERS)})"
+        )
+    outputs = runner(model_dir, _load_inputs(input_path))
+    try:
+        np.save(output_path, outputs)
+    except OSError as err:
+        raise BuildError(f"{output_path}: cannot write: {err.strerror or err}") from None
+    shape = list(outputs.shape[1:])
+    typer.echo(f"{output_path}: {outputs.shape[0]} outputs of shape {shape} ({outputs.dtype})")
