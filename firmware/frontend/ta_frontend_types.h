@@ -47,8 +47,9 @@ typedef enum {
     TA_FRONTEND_ERR_GAIN = -14         /* gain not finite or <= 0 */
 } ta_frontend_status_t;
 
-/* Hann window 0.5 - 0.5 cos(2 pi n / D): periodic D = N (tf.signal.hann_window default,
- * scipy get_window('hann')), symmetric D = N - 1 (numpy.hanning). */
+/* Hann window 0.5 - 0.5 cos(2 pi n / D): periodic D = N (scipy get_window('hann'), librosa; the same
+ * as tf.signal.hann_window for even N: TF's periodic window of odd N is its symmetric one),
+ * symmetric D = N - 1 (numpy.hanning). A 1-sample window is 1. */
 typedef enum { TA_WINDOW_HANN_PERIODIC = 0, TA_WINDOW_HANN_SYMMETRIC = 1 } ta_window_t;
 
 typedef enum { TA_SPECTRUM_MAGNITUDE = 0, TA_SPECTRUM_POWER = 1 } ta_spectrum_t;
