@@ -27,9 +27,12 @@ def emit_add_sub(ctx: OpContext) -> None:
     s = ctx.const_struct("ta_broadcast_t", c_struct_fields(shape), suffix="shape")
     ctx.use_kernel(kernel)
     ctx.call(kernel, f"&{p}", f"&{s}", ctx.ptr(a), ctx.ptr(b), ctx.ptr(out))
+    # The output may overwrite one full-shape input (element k is read before it is written). Offer
+    # only one: two hints would let the planner put both inputs in the same buffer.
     for i, t in enumerate((a, b)):
         if tuple(t.shape) == tuple(out.shape):
             ctx.inplace(0, i)
+            break
 
 
 def _prod(dims: list[int]) -> int:

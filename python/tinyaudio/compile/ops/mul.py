@@ -50,6 +50,9 @@ def emit_mul(ctx: OpContext) -> None:
     ctx.use_kernel(kernel)
     ctx.call(kernel, f"&{p}", f"&{s}", ctx.ptr(a), ctx.ptr(b), ctx.ptr(out))
     ctx.add_macs(out.num_elements)
+    # The output may overwrite one full-shape input (element k is read before it is written). Offer
+    # only one: two hints would let the planner put both inputs in the same buffer.
     for i, t in enumerate((a, b)):
         if tuple(t.shape) == tuple(out.shape):
             ctx.inplace(0, i)
+            break
