@@ -137,3 +137,31 @@ def test_int16_pcm_push_equals_scaled_float(
     got = np.fromfile(tmp_path / "out.f32", dtype="<f4").reshape(config.shape)
     expected = compute_features(pcm.astype(np.float32) / 32768.0, config)
     np.testing.assert_allclose(got, expected, atol=1e-5, rtol=0)
+
+
+def test_extension_glue_is_warning_free(tmp_path: Path) -> None:
+    import sysconfig
+
+    glue = REPO / "python" / "tinyaudio" / "frontend" / "_frontend_module.c"
+    subprocess.run(
+        [
+            "gcc",
+            "-std=c99",
+            "-O2",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-fPIC",
+            f"-I{FRONTEND}",
+            f"-I{sysconfig.get_paths()['include']}",
+            f"-I{np.get_include()}",
+            "-DNPY_NO_DEPRECATED_API=NPY_2_0_API_VERSION",
+            "-c",
+            str(glue),
+            "-o",
+            str(tmp_path / "glue.o"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
