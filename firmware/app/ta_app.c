@@ -147,9 +147,11 @@ ta_status_t ta_app_push_hop(ta_app_t *app, const float *hop, ta_app_result_t *re
         return TA_ERR_PARAM;
     }
     if (app->clip_mode) {
-        /* A clip gives exactly num_frames frames; more means the caller pushed too much. */
-        TA_PRECONDITION(app->frames_in_window < app->num_frames, TA_ERR_CAPACITY);
-        store_frame(app);
+        /* The clip's window is its first num_frames frames (as ta_frontend_compute_clip): a frame that
+         * only exists because the last partial hop was zero-padded is dropped. */
+        if (app->frames_in_window < app->num_frames) {
+            store_frame(app);
+        }
         return TA_OK;
     }
     store_frame(app);
@@ -164,17 +166,16 @@ ta_status_t ta_app_end_clip(ta_app_t *app, ta_app_result_t *result)
     TA_PRECONDITION(app != NULL && result != NULL, TA_ERR_NULL);
     TA_PRECONDITION(app->initialized && app->clip_mode, TA_ERR_STATE);
     result->ready = 0u;
-    for (;;) {
+    while (app->frames_in_window < app->num_frames) {
         ta_probe_frontend_begin();
         ta_frontend_status_t fs = ta_frontend_flush(&app->frontend, app->frame);
         ta_probe_frontend_end();
         if (fs == TA_FRONTEND_DONE) {
-            break;
+            break; /* the clip was shorter than the model's window */
         }
         if (fs != TA_FRONTEND_OK) {
             return TA_ERR_PARAM;
         }
-        TA_PRECONDITION(app->frames_in_window < app->num_frames, TA_ERR_CAPACITY);
         store_frame(app);
     }
     TA_PRECONDITION(app->frames_in_window == app->num_frames, TA_ERR_STATE);

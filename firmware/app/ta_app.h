@@ -67,8 +67,8 @@ ta_status_t ta_app_begin_stream(ta_app_t *app, uint32_t stride_frames);
 /* Pushes exactly ta_app_hop_samples() samples. result->ready tells whether an inference ran. */
 ta_status_t ta_app_push_hop(ta_app_t *app, const float *hop, ta_app_result_t *result);
 
-/* Clip mode: flushes the frontend's last frames and runs the model on the clip's window.
- * TA_ERR_STATE if the clip did not give exactly num_frames frames. */
+/* Clip mode: flushes the frontend's last frames and runs the model on the clip's window (its first
+ * num_frames frames, as ta_frontend_compute_clip). TA_ERR_STATE if the clip gave fewer frames. */
 ta_status_t ta_app_end_clip(ta_app_t *app, ta_app_result_t *result);
 
 /* One feature value -> int8 with the model's input quantization, as TFLite's QUANTIZE op:

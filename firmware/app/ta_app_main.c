@@ -54,6 +54,7 @@ static void log_number(const char *prefix, uint32_t value)
     ta_platform_log(line);
 }
 
+#if TA_APP_MAX_CLIP_SAMPLES > 0
 /* Pushes `count` samples from src in hops (the last one zero-padded) and ends the clip. */
 static ta_status_t run_buffered_clip(const float *src, uint32_t count, uint32_t hop, ta_app_result_t *result)
 {
@@ -68,6 +69,7 @@ static ta_status_t run_buffered_clip(const float *src, uint32_t count, uint32_t 
     }
     return ta_app_end_clip(&ta_app_instance, result);
 }
+#endif
 
 /* Reads one clip from the platform one hop at a time; TA_ERR_IO at the end of the input. */
 static ta_status_t run_streamed_clip(uint32_t count, uint32_t hop, ta_app_result_t *result)
@@ -101,7 +103,7 @@ int main(int argc, char **argv)
     if (hop > TA_FRONTEND_MAX_FFT) {
         return fail("hop longer than TA_FRONTEND_MAX_FFT", (int32_t)hop);
     }
-    if (normalize && clip > TA_APP_MAX_CLIP_SAMPLES) {
+    if (normalize && (clip > TA_APP_MAX_CLIP_SAMPLES || TA_APP_MAX_CLIP_SAMPLES == 0u)) {
         return fail("clip longer than TA_APP_MAX_CLIP_SAMPLES", (int32_t)clip);
     }
 
