@@ -31,8 +31,10 @@
                     dot += (int32_t)w[c] * ((int32_t)in_row[c] - p->input_zero_point);                   \
                 }                                                                                        \
                 dot = ta_multiply_by_quantized_multiplier(dot, p->scale_1_multiplier, p->scale_1_shift); \
-                dot = ta_clamp_i32(p->state_zero_point + dot, (STATE_MIN), (STATE_MAX));                 \
-                newest[f * p->memory_size] = (STATE_T)dot;                                               \
+                /* As the tflite-micro build we test against: clamp, then add the state zero point and \
+                 * narrow with wrap-around (newer TFLM sources add the zero point before the clamp). */ \
+                dot = ta_clamp_i32(dot, (STATE_MIN), (STATE_MAX));                                       \
+                newest[f * p->memory_size] = (STATE_T)(p->state_zero_point + dot);                       \
             }                                                                                            \
         }                                                                                                \
         /* Time: dot product of each filter's memory with its time weights. */                          \

@@ -147,7 +147,7 @@ def _as_batch(inputs: np.ndarray, entry: dict[str, Any], what: str) -> np.ndarra
     if arr.ndim < 1 or arr.shape[0] == 0 or int(np.prod(arr.shape[1:])) != per_item:
         raise BuildError(
             f"{what} array of shape {list(arr.shape)} does not stack tensors of shape {entry['shape']} "
-            f"(expected (N, {', '.join(str(d) for d in entry['shape'][1:])}))"
+            f"(expected (N, {', '.join(str(d) for d in _item_shape(list(entry['shape'])))}))"
         )
     return np.ascontiguousarray(arr)
 
@@ -178,4 +178,9 @@ def run_tensors(build: HostBuild, inputs: np.ndarray, timeout: float = 600.0) ->
     per_item = int(np.prod(out_shape)) if out_shape else 1
     if raw.size != n * per_item:
         raise BuildError(f"{build.executable}: wrote {raw.size} output values, expected {n} x {per_item}")
-    return raw.astype(out_dtype.newbyteorder("="), copy=False).reshape([n, *out_shape[1:]])
+    return raw.astype(out_dtype.newbyteorder("="), copy=False).reshape([n, *_item_shape(out_shape)])
+
+
+def _item_shape(shape: list[int]) -> list[int]:
+    """One tensor's shape on the stacking axis: the model shape without a batch dimension of 1."""
+    return shape[1:] if shape and shape[0] == 1 else shape
