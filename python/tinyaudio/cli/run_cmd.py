@@ -24,7 +24,20 @@ def _run_host(model_dir: Path, inputs: np.ndarray) -> np.ndarray:
     return run_tensors(build_host_runner(model_dir), inputs)
 
 
-TENSOR_RUNNERS: dict[str, Callable[[Path, np.ndarray], np.ndarray]] = {"host": _run_host}
+def _run_qemu(target: str) -> Callable[[Path, np.ndarray], np.ndarray]:
+    def run(model_dir: Path, inputs: np.ndarray) -> np.ndarray:
+        from tinyaudio.emulate.qemu_tensors import run_tensors_qemu
+
+        return run_tensors_qemu(model_dir, target, inputs).outputs
+
+    return run
+
+
+TENSOR_RUNNERS: dict[str, Callable[[Path, np.ndarray], np.ndarray]] = {
+    "host": _run_host,
+    "qemu-m4": _run_qemu("qemu-m4"),
+    "qemu-m55": _run_qemu("qemu-m55"),
+}
 
 
 def _load_inputs(path: Path) -> np.ndarray:
@@ -40,17 +53,32 @@ def _load_inputs(path: Path) -> np.ndarray:
 @app.command("run")
 def run_command(
     model_dir: Annotated[Path, typer.Argument(help="Output directory of `tinyaudio compile`.")],
-    target: Annotated[str, typer.Option("--target", help="Where to run: host.")] = "host",
+    target: Annotated[str, typer.Option("--target", help="Where to run: host, qemu-m4, qemu-m55.")] = "host",
     input_path: Annotated[
         Path | None, typer.Option("--input", help="N stacked input tensors (.npy, model input dtype).")
     ] = None,
     output_path: Annotated[
         Path | None, typer.Option("--output", help="Where to write the N outputs (.npy).")
     ] = None,
+    wav: Annotated[
+        list[Path] | None, typer.Option("--wav", help="WAV clip(s) through the firmware frontend + model.")
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="A dataset folder: every clip through the firmware.")
+    ] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="With --wav/--data: write per-clip results, counts, sizes.")
+    ] = None,
 ) -> None:
-    """Build the compiled model for a target (cached) and run raw input tensors through it."""
+    """Build the compiled model for a target (cached) and run raw input tensors through it, or run WAV
+    clips through the whole firmware (C frontend + model) with --wav/--data."""
+    if wav or data is not None:
+        from tinyaudio.emulate.cli_support import run_audio
+
+        run_audio(model_dir, target, list(wav or []), data, json_path)
+        return
     if input_path is None or output_path is None:
-        raise BuildError("give --input X.npy and --output Y.npy")
+        raise BuildError("give --input X.npy and --output Y.npy, or --wav FILE... / --data DIR")
     runner = TENSOR_RUNNERS.get(target)
     if runner is None:
         raise BuildError(

@@ -176,7 +176,8 @@ def _configure_and_build(model_dir: Path, target: Target, opts: BuildOptions, wo
     if target.is_qemu:
         cmd += [f"-DCMAKE_TOOLCHAIN_FILE={fw / 'cmake' / 'arm-none-eabi.cmake'}", f"-DTA_CPU={target.cpu}"]
     _run(cmd, work, f"configuring the {target.name} firmware for {model_dir}")
-    _run(["cmake", "--build", str(work), "-j", "2"], work, f"building the {target.name} firmware for {model_dir}")
+    what = f"building the {target.name} firmware for {model_dir}"
+    _run(["cmake", "--build", str(work), "-j", "2"], work, what)
 
 
 def build_bare_metal_program(

@@ -84,7 +84,8 @@ class FirmwareRun:
             "stack_high_water_bytes": self.stack_high_water,
         }
         if true_labels is not None and len(clips):
-            doc["accuracy"] = float(np.mean([c["label"] == t for c, t in zip(clips, true_labels)]))
+            hits = [c["label"] == t for c, t in zip(clips, true_labels, strict=True)]
+            doc["accuracy"] = float(np.mean(hits))
         return doc
 
 

@@ -16,8 +16,9 @@ from typing import Any
 
 from tinyaudio.emulate.tools import require
 
-_FLASH_SECTIONS = (".vectors", ".text", ".rodata", ".ARM.exidx", ".ARM.extab", ".preinit_array", ".init_array",
-                   ".fini_array")
+_FLASH_SECTIONS = (
+    ".vectors", ".text", ".rodata", ".ARM.exidx", ".ARM.extab", ".preinit_array", ".init_array", ".fini_array"
+)
 # Symbols whose sizes the report breaks out (static objects of the app and runtime).
 _NAMED_BUFFERS = {
     "app_state_bytes": ("ta_app_instance",),          # ta_app_t: frontend state + quantized window
@@ -70,7 +71,9 @@ def symbol_sizes(elf: Path) -> dict[str, int]:
     return sizes
 
 
-def size_report(elf: Path, manifest: dict[str, Any] | None = None, stack_high_water: int | None = None) -> SizeReport:
+def size_report(
+    elf: Path, manifest: dict[str, Any] | None = None, stack_high_water: int | None = None
+) -> SizeReport:
     """Flash/RAM figures of a Cortex-M ELF built by firmware/CMakeLists.txt."""
     sections = section_sizes(elf)
     symbols = symbol_sizes(elf)

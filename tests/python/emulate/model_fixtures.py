@@ -44,8 +44,8 @@ def train_fixture_model(
 
     keras.utils.set_random_seed(0)
     tf.config.experimental.enable_op_determinism()
-    model = dscnn(x.shape[1:], len(ds.labels), filters=filters, blocks=2, first_kernel=(5, 4), first_stride=(2, 2),
-                  dropout=0.0)
+    model = dscnn(x.shape[1:], len(ds.labels), filters=filters, blocks=2, first_kernel=(5, 4),
+                  first_stride=(2, 2), dropout=0.0)
     model.compile(optimizer=keras.optimizers.Adam(3e-3),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
     model.fit(x[train_idx], y[train_idx], epochs=epochs, batch_size=64, verbose=0)
