@@ -93,7 +93,9 @@ def broadcast_params(shape1: Sequence[int], shape2: Sequence[int]) -> Params:
     if not dims:
         dims, st1, st2 = [1], [0], [0]
     if len(dims) > MAX_DIMS:
-        raise KernelParamError(f"broadcast of {list(shape1)} and {list(shape2)} needs {len(dims)} dims (max {MAX_DIMS})")
+        raise KernelParamError(
+            f"broadcast of {list(shape1)} and {list(shape2)} needs {len(dims)} dims (max {MAX_DIMS})"
+        )
     return {
         "ndim": len(dims),
         "dims": _pad(dims, MAX_DIMS, 1),
@@ -128,7 +130,9 @@ def add_params(
     }
 
 
-def mul_params(s1: float, zp1: int, s2: float, zp2: int, s_out: float, zp_out: int, activation: int = 0) -> Params:
+def mul_params(
+    s1: float, zp1: int, s2: float, zp2: int, s_out: float, zp_out: int, activation: int = 0
+) -> Params:
     """ta_mul_s8_params_t: TFLM CalculateOpDataMul for int8."""
     m, sh = quantize_multiplier(_f32(s1) * _f32(s2) / _f32(s_out))
     lo, hi = activation_range_int8(activation, _f32(s_out), zp_out)
@@ -186,7 +190,9 @@ def mean_params(
     QuantizedMeanOrSum, which folds 1/count into the multiplier)."""
     shape = [int(d) for d in input_shape]
     if len(shape) > MEAN_MAX_INPUT_DIMS:
-        raise KernelParamError(f"MEAN input has {len(shape)} dims; TFLM supports at most {MEAN_MAX_INPUT_DIMS}")
+        raise KernelParamError(
+            f"MEAN input has {len(shape)} dims; TFLM supports at most {MEAN_MAX_INPUT_DIMS}"
+        )
     resolved = resolve_axes(axes, len(shape))
     if len(resolved) > MEAN_MAX_REDUCED_AXES:
         raise KernelParamError(
@@ -396,7 +402,9 @@ def batch_matmul_params(
     m, k = (lhs[-1], lhs[-2]) if adj_x else (lhs[-2], lhs[-1])
     k2, n = (rhs[-1], rhs[-2]) if adj_y else (rhs[-2], rhs[-1])
     if k != k2:
-        raise KernelParamError(f"BATCH_MATMUL depth mismatch: lhs {lhs} rhs {rhs} adj_x={adj_x} adj_y={adj_y}")
+        raise KernelParamError(
+            f"BATCH_MATMUL depth mismatch: lhs {lhs} rhs {rhs} adj_x={adj_x} adj_y={adj_y}"
+        )
     bl, br = lhs[:-2], rhs[:-2]
     out_batch = broadcast_shape(bl, br) if (bl or br) else []
     nb = len(out_batch)

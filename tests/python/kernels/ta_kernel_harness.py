@@ -56,7 +56,8 @@ class Harness:
         blob = np.asarray(words, dtype="<i4").tobytes()
         proc = subprocess.run([str(self.exe), op], input=blob, capture_output=True, check=False)
         if proc.returncode != 0:
-            raise RuntimeError(f"harness {op} exited {proc.returncode}: {proc.stderr.decode(errors='replace')}")
+            err = proc.stderr.decode(errors="replace")
+            raise RuntimeError(f"harness {op} exited {proc.returncode}: {err}")
         if proc.stderr:
             raise RuntimeError(f"harness {op} reported: {proc.stderr.decode(errors='replace')}")
         out = np.frombuffer(proc.stdout, dtype="<i4")
@@ -70,8 +71,10 @@ class Harness:
 
 
 def build_harness(workdir: Path) -> Harness:
-    sources = [HARNESS_C, RUNTIME / "ta_quant.c", KERNELS / "ta_strided_copy_s8.c"] + [KERNELS / s for s in KERNEL_SOURCES]
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources) + " ".join(CFLAGS).encode()).hexdigest()[:16]
+    sources = [HARNESS_C, RUNTIME / "ta_quant.c", KERNELS / "ta_strided_copy_s8.c"]
+    sources += [KERNELS / s for s in KERNEL_SOURCES]
+    blob = b"".join(p.read_bytes() for p in sources) + " ".join(CFLAGS).encode()
+    digest = hashlib.sha256(blob).hexdigest()[:16]
     exe = workdir / f"harness-{digest}"
     if not exe.exists():
         cmd = ["gcc", *CFLAGS, f"-I{RUNTIME}", f"-I{KERNELS}", *map(str, sources), "-o", str(exe)]

@@ -51,7 +51,8 @@ def build_and_run(model: bytes, inputs: np.ndarray, workdir: Path) -> np.ndarray
     exe = workdir / "runner"
     incs = [f"-I{d}" for d in (workdir, *compiled.include_dirs)]
     srcs = [str(workdir / "model.c"), str(workdir / "runner.c"), *map(str, compiled.kernel_sources)]
-    proc = subprocess.run(["gcc", *CFLAGS, *incs, *srcs, "-o", str(exe), "-lm"], capture_output=True, text=True)
+    cmd = ["gcc", *CFLAGS, *incs, *srcs, "-o", str(exe), "-lm"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"build failed:\n{proc.stderr}")
     x = np.ascontiguousarray(inputs.astype(np.int8))

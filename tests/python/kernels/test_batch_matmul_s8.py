@@ -27,7 +27,8 @@ def test_batch_matmul_matches_tflm(harness: Harness) -> None:
         adj_x, adj_y = bool(rng.random() < 0.5), bool(rng.random() < 0.5)
         lhs_shape = lb + ([kd, m] if adj_x else [m, kd])
         rhs_shape = rb + ([n, kd] if adj_y else [kd, n])
-        sl, sr, so = random_scale(rng, 0.005, 0.1), random_scale(rng, 0.005, 0.1), random_scale(rng, 0.01, 1.0)
+        sl, sr = random_scale(rng, 0.005, 0.1), random_scale(rng, 0.005, 0.1)
+        so = random_scale(rng, 0.01, 1.0)
         zl, zr, zo = random_zp(rng), random_zp(rng), random_zp(rng)
         params, out_shape = s8_params.batch_matmul_params(
             lhs_shape, rhs_shape, adj_x, adj_y, sl, zl, sr, zr, so, zo

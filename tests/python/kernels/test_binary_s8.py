@@ -38,7 +38,10 @@ def random_broadcast_shapes(rng: np.random.Generator, max_rank: int) -> tuple[li
     return a, b
 
 
-def make_cases(op: str, seed: int, n: int) -> list[tuple[dict, list[int], list[int], list[np.ndarray], bytes]]:
+CaseData = tuple[dict, dict, list[int], list[np.ndarray], bytes]
+
+
+def make_cases(op: str, seed: int, n: int) -> list[CaseData]:
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(n):
@@ -76,7 +79,7 @@ def test_binary_matches_tflm(harness: Harness, op: str, seed: int) -> None:
         for p, b, shape, xs, _ in cases
     ]
     results = harness.run(op.lower(), c_cases)
-    for (params, _, shape, xs, model), (status, got) in zip(cases, results, strict=True):
+    for (params, _, _, xs, model), (status, got) in zip(cases, results, strict=True):
         want = oracle(model, xs).reshape(-1)
         assert status == 0, (op, params)
         np.testing.assert_array_equal(got, want, err_msg=f"{op} {[x.shape for x in xs]} {params}")

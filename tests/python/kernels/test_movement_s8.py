@@ -21,7 +21,8 @@ def test_transpose_matches_tflm(harness: Harness) -> None:
         params = s8_params.transpose_params(shape, perm)
         model, _ = one_op_model(
             "TRANSPOSE",
-            [dict(shape=shape, scale=s, zero_point=zp), dict(shape=[rank], dtype="int32", data=np.array(perm))],
+            [dict(shape=shape, scale=s, zero_point=zp),
+             dict(shape=[rank], dtype="int32", data=np.array(perm))],
             dict(shape=[shape[p] for p in perm], scale=s, zero_point=zp),
             ("TransposeOptions", {}),
         )

@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from ta_model_runner import CFLAGS, RUNNER_C
-
 from tests.support.tflite_builder import run_tflm
 
 pytestmark = pytest.mark.slow
@@ -68,7 +67,8 @@ def _keras_layers_model(num_classes: int):  # type: ignore[no-untyped-def]
 
     class Positions(layers.Layer):
         def build(self, input_shape):  # type: ignore[no-untyped-def]
-            self.table = self.add_weight(shape=(1, input_shape[1], dim), initializer="random_normal", name="pos")
+            self.table = self.add_weight(shape=(1, input_shape[1], dim), initializer="random_normal",
+                                         name="pos")
 
         def call(self, x):  # type: ignore[no-untyped-def]
             return x + self.table
@@ -93,7 +93,8 @@ def _build(variant: str):  # type: ignore[no-untyped-def]
     from tinyaudio.models.tiny_transformer import tiny_transformer
 
     if variant == "tiny_transformer_1head":
-        return tiny_transformer(INPUT_SHAPE, 10, patch=(4, 8), dim=16, depth=2, heads=1, mlp_dim=32, dropout=0.0)
+        return tiny_transformer(INPUT_SHAPE, 10, patch=(4, 8), dim=16, depth=2, heads=1, mlp_dim=32,
+                                dropout=0.0)
     if variant == "tiny_transformer_2head_relu":
         return tiny_transformer(INPUT_SHAPE, 10, patch=(8, 4), dim=16, depth=1, heads=2, mlp_dim=32,
                                 dropout=0.0, mlp_activation="relu")
@@ -129,12 +130,14 @@ def test_tiny_transformer_host_equals_tflm(variant: str, tmp_path: Path) -> None
     exe = out_dir / "runner"
     incs = [f"-I{d}" for d in (out_dir, *compiled.include_dirs)]
     srcs = [str(out_dir / "model.c"), str(out_dir / "runner.c"), *map(str, compiled.kernel_sources)]
-    build = subprocess.run(["gcc", *CFLAGS, *incs, *srcs, "-o", str(exe), "-lm"], capture_output=True, text=True)
+    cmd = ["gcc", *CFLAGS, *incs, *srcs, "-o", str(exe), "-lm"]
+    build = subprocess.run(cmd, capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
 
     in_q = compiled.manifest["input"]
     xs_random = rng.integers(-128, 128, size=(N_RANDOM, 1, *INPUT_SHAPE)).astype(np.int8)
-    feats = rng.standard_normal((N_FEATURE_LIKE, 1, *INPUT_SHAPE)) * rng.uniform(0.3, 2.0, (N_FEATURE_LIKE, 1, 1, 1, 1))
+    gains = rng.uniform(0.3, 2.0, (N_FEATURE_LIKE, 1, 1, 1, 1))
+    feats = rng.standard_normal((N_FEATURE_LIKE, 1, *INPUT_SHAPE)) * gains
     xs_feat = np.clip(np.round(feats / in_q["scale"]) + in_q["zero_point"], -128, 127).astype(np.int8)
     xs = np.concatenate([xs_random, xs_feat])
     (out_dir / "in.bin").write_bytes(xs.tobytes())

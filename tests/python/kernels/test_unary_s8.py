@@ -26,10 +26,14 @@ def test_sigmoid_like_matches_tflm(harness: Harness, op: str) -> None:
     for k in range(CONFIGS):
         s_in = random_scale(rng, 1e-3, 0.3) if k else 0.1
         zp = random_zp(rng)
-        out_q = dict(scale=1.0 / 256, zero_point=-128) if op == "LOGISTIC" else dict(scale=1.0 / 128, zero_point=0)
+        if op == "LOGISTIC":
+            out_q = dict(scale=1.0 / 256, zero_point=-128)
+        else:
+            out_q = dict(scale=1.0 / 128, zero_point=0)
         params = s8_params.logistic_params(s_in, zp) if op == "LOGISTIC" else s8_params.tanh_params(s_in, zp)
         x = all_int8(rng).reshape(1, 16, 16)
-        model, _ = one_op_model(op, [dict(shape=x.shape, scale=s_in, zero_point=zp)], dict(shape=x.shape, **out_q))
+        model, _ = one_op_model(op, [dict(shape=x.shape, scale=s_in, zero_point=zp)],
+                                dict(shape=x.shape, **out_q))
         cases.append(Case(s8_params.flatten(params), [x], x.size))
         models.append(model)
         inputs.append(x)

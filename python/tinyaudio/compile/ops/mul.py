@@ -30,12 +30,14 @@ def emit_mul(ctx: OpContext) -> None:
         activation = 0
     if tuple(a.shape) != tuple(b.shape):
         ctx.require(max(len(a.shape), len(b.shape)) <= MAX_BROADCAST_RANK,
-                    f"broadcasting above {MAX_BROADCAST_RANK}-D is not supported by TFLM's {ctx.op.name}", out)
+                    f"broadcasting above {MAX_BROADCAST_RANK}-D is not supported by TFLM's {ctx.op.name}",
+                    out)
     bshape = params_or_fail(ctx, s8_params.broadcast_shape, a.shape, b.shape, tensor=out)
     n = 1
     for d in bshape:
         n *= d
-    ctx.require(n == out.num_elements, f"output shape {list(out.shape)} is not the broadcast shape {bshape}", out)
+    ctx.require(n == out.num_elements,
+                f"output shape {list(out.shape)} is not the broadcast shape {bshape}", out)
     if is_mul:
         params = params_or_fail(ctx, s8_params.mul_params, qa.scale, qa.zero_point, qb.scale, qb.zero_point,
                                 qo.scale, qo.zero_point, activation, tensor=out)
