@@ -14,7 +14,7 @@ def test_batch_matmul_matches_tflm(harness: Harness) -> None:
     rng = np.random.default_rng(41)
     cases, models, inputs = [], [], []
     for k in range(100):
-        nb = int(rng.integers(0, 3))
+        nb = int(rng.integers(0, 4))  # up to 5-D operands, as TFLM allows
         batch = [int(d) for d in rng.integers(1, 4, size=nb)]
         lb = [1 if rng.random() < 0.3 else d for d in batch]
         rb = [d if lb[i] == 1 and rng.random() < 0.5 else (1 if rng.random() < 0.3 else d)

@@ -21,7 +21,7 @@ CASES_PER_OP = 90
 
 def random_broadcast_shapes(rng: np.random.Generator, max_rank: int) -> tuple[list[int], list[int]]:
     rank = int(rng.integers(1, max_rank + 1))
-    full = [int(d) for d in rng.integers(1, 6, size=rank)]
+    full = [int(d) for d in rng.integers(1, 6 if rank <= 4 else 4, size=rank)]
     pattern = rng.integers(0, 5)
     a, b = list(full), list(full)
     if pattern == 1:  # b broadcast on random dims
@@ -45,7 +45,8 @@ def make_cases(op: str, seed: int, n: int) -> list[CaseData]:
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(n):
-        a_shape, b_shape = random_broadcast_shapes(rng, 4)
+        # TFLM broadcasts ADD/SUB up to 6-D, MUL and SQUARED_DIFFERENCE up to 4-D.
+        a_shape, b_shape = random_broadcast_shapes(rng, 6 if op in ("ADD", "SUB") else 4)
         out_shape = s8_params.broadcast_shape(a_shape, b_shape)
         s1, s2, so = random_scale(rng), random_scale(rng), random_scale(rng)
         if op == "SQUARED_DIFFERENCE":
