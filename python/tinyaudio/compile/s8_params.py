@@ -364,6 +364,36 @@ def strided_slice_params(
     return params, out_shape
 
 
+def slice_view(input_shape: Sequence[int], begin: Sequence[int], size: Sequence[int]) -> Params:
+    """ta_strided_view_t of the block input[begin : begin + size] (SLICE, SPLIT, SPLIT_V, UNPACK).
+
+    TFLite SLICE semantics: size -1 means "to the end of the dimension"."""
+    shape = [int(d) for d in input_shape]
+    if len(begin) != len(shape) or len(size) != len(shape):
+        raise KernelParamError(f"slice of a {len(shape)}-D tensor with begin {list(begin)} size {list(size)}")
+    strides = row_major_strides(shape)
+    dims, steps = [], []
+    offset = 0
+    for d, n in enumerate(shape):
+        b, sz = int(begin[d]), int(size[d])
+        if sz == -1:
+            sz = n - b
+        if b < 0 or sz < 0 or b + sz > n:
+            raise KernelParamError(
+                f"slice begin {list(begin)} size {list(size)} is outside the input {shape}"
+            )
+        offset += b * strides[d]
+        if sz != 1:
+            dims.append(sz)
+            steps.append(strides[d])
+    if not dims:
+        dims, steps = [1], [0]
+    if len(dims) > MAX_DIMS:
+        raise KernelParamError(f"slice over {len(dims)} dims (max {MAX_DIMS})")
+    return {"ndim": len(dims), "dims": _pad(dims, MAX_DIMS, 1), "strides": _pad(steps, MAX_DIMS),
+            "offset": offset}
+
+
 def concatenation_params(shapes: Sequence[Sequence[int]], axis: int) -> tuple[int, list[int], list[int]]:
     """(outer, copy_sizes, output_shape) for ta_concatenation_s8."""
     rank = len(shapes[0])

@@ -132,6 +132,39 @@ GRAPHS: dict[str, Callable[[np.random.Generator], tuple[GraphBuilder, int, int]]
 }
 
 
+def g_split_pack(rng: np.random.Generator) -> tuple[GraphBuilder, int, int]:
+    """SPLIT / SPLIT_V / UNPACK / SLICE / PACK, every piece reaching the output through a concat."""
+    g = GraphBuilder()
+    q = dict(scale=0.05, zero_point=-3)
+    x = g.tensor("x", [2, 6, 4], **q)
+    axis = g.tensor("axis", [], "int32", data=np.array(1, np.int32))
+    parts = [g.tensor(f"p{i}", [2, 2, 4], **q) for i in range(3)]
+    g.op("SPLIT", [axis, x], parts, ("SplitOptions", {"numSplits": 3}))
+    sizes = g.const("sizes", [1, -1])
+    axis2 = g.tensor("axis2", [], "int32", data=np.array(-1, np.int32))
+    v = [g.tensor("v0", [2, 2, 1], **q), g.tensor("v1", [2, 2, 3], **q)]
+    g.op("SPLIT_V", [parts[2], sizes, axis2], v, ("SplitVOptions", {"numSplits": 2}))
+    u = [g.tensor(f"u{i}", [2, 4], **q) for i in range(2)]
+    g.op("UNPACK", [parts[0]], u, ("UnpackOptions", {"num": 2, "axis": 1}))
+    packed = g.tensor("packed", [2, 2, 4], **q)
+    g.op("PACK", [u[1], u[0]], [packed], ("PackOptions", {"valuesCount": 2, "axis": 1}))
+    b, s = g.const("b", [1, 0, 1]), g.const("s", [1, -1, 2])
+    sl = g.tensor("sl", [1, 2, 2], **q)
+    g.op("SLICE", [parts[1], b, s], [sl], ("SliceOptions", {}))
+    flat = []
+    for name, t, n in (("f0", packed, 16), ("f1", sl, 4), ("f2", v[0], 4), ("f3", v[1], 12)):
+        shp = g.const(f"{name}_shape", [1, n])
+        f = g.tensor(name, [1, n], **q)
+        g.op("RESHAPE", [t, shp], [f], ("ReshapeOptions", {"newShape": [1, n]}))
+        flat.append(f)
+    y = g.tensor("y", [1, 36], **q)
+    g.op("CONCATENATION", flat, [y], ("ConcatenationOptions", {"axis": 1}))
+    return g, x, y
+
+
+GRAPHS["split_splitv_unpack_pack_slice"] = g_split_pack
+
+
 @pytest.mark.parametrize("name", sorted(GRAPHS))
 def test_compiled_graph_matches_tflm(name: str, tmp_path: Path) -> None:
     rng = np.random.default_rng(sorted(GRAPHS).index(name) + 100)

@@ -11,6 +11,8 @@ from tinyaudio.compile.s8_params import KernelParamError, Params
 # BuiltinOptions union codes (schema.fbs) of option tables these emitters read that
 # compile/schema.py does not list.
 STRIDED_SLICE_OPTIONS = 32
+PACK_OPTIONS = 59
+UNPACK_OPTIONS = 64
 SQUARED_DIFFERENCE_OPTIONS = 76
 BATCH_MATMUL_OPTIONS = 101
 
