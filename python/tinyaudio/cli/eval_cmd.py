@@ -15,7 +15,8 @@ def eval_model(
     model: Path = typer.Argument(..., metavar="MODEL_int8.tflite", help="Full-int8 TFLite classifier."),
     data: Path = typer.Option(..., "--data", help="Dataset folder or CSV manifest."),
     split: str = typer.Option("test", "--split", help="test | val | train | all."),
-    engine: str = typer.Option("litert", "--engine", help="litert | tflm (others may be registered)."),
+    engine: str = typer.Option("litert", "--engine", help="litert | tflm | firmware (others may be registered)."),
+    target: str = typer.Option("host", "--target", help="With --engine firmware: host | qemu-m4 | qemu-m55."),
     frontend: str = typer.Option(
         None, "--frontend", help="Preset name or FrontendConfig JSON (default: manifest.json beside the model)."
     ),
@@ -31,7 +32,7 @@ def eval_model(
 
     result = evaluate_model_on_data(
         model, data, split=split, engine=engine, frontend=frontend,
-        labels=labels.split(",") if labels else None, split_kind=split_kind, fold=fold,
+        labels=labels.split(",") if labels else None, split_kind=split_kind, fold=fold, target=target,
     )
     if json_out is not None:
         json_out.write_text(json.dumps(result.to_dict(), indent=2))

@@ -266,6 +266,79 @@ def tanh_params(s_in: float, zp_in: int) -> Params:
     return _q4_input_params(s_in, zp_in)
 
 
+def _quantize_to_int8(value: float, scale: float, zero_point: int) -> int:
+    """zero_point + roundf(value / scale) in float32, clamped to int8 (TFLM's FloatToQuantizedType)."""
+    ratio = np.float32(value) / np.float32(scale)
+    return max(-128, min(127, int(round_half_away(float(ratio))) + int(zero_point)))
+
+
+def relu_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> Params:
+    """ta_relu_s8_params_t: TFLM CalculateReluOpData for int8."""
+    m, sh = quantize_multiplier(_f32(s_in) / _f32(s_out))
+    return {
+        "input_zero_point": int(zp_in),
+        "output_zero_point": int(zp_out),
+        "multiplier": m,
+        "shift": sh,
+        "activation_min": max(-128, int(zp_out)),  # zp_out + roundf(0 / s_out)
+        "activation_max": 127,
+    }
+
+
+def relu6_params(s_in: float, zp_in: int) -> Params:
+    """ta_relu6_s8_params_t: TFLM Relu6Prepare (clamp bounds on the input's scale)."""
+    return {"lower": int(zp_in), "upper": _quantize_to_int8(6.0, s_in, zp_in)}
+
+
+def leaky_relu_params(s_in: float, zp_in: int, s_out: float, zp_out: int, alpha: float) -> Params:
+    """ta_leaky_relu_s8_params_t: TFLM LeakyReluPrepare (ratios formed in float32)."""
+    alpha_ratio = float(np.float32(np.float32(s_in) * np.float32(alpha)) / np.float32(s_out))
+    identity_ratio = float(np.float32(s_in) / np.float32(s_out))
+    ma, sa = quantize_multiplier(alpha_ratio)
+    mi, si = quantize_multiplier(identity_ratio)
+    return {
+        "input_zero_point": int(zp_in),
+        "output_zero_point": int(zp_out),
+        "identity_multiplier": mi,
+        "identity_shift": si,
+        "alpha_multiplier": ma,
+        "alpha_shift": sa,
+    }
+
+
+def abs_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> Params:
+    """ta_abs_s8_params_t: TFLM PrepareAbsRsqrt for ABS (ratio formed in float32)."""
+    needs = _f32(s_in) != _f32(s_out)
+    m, sh = quantize_multiplier(float(np.float32(s_in) / np.float32(s_out))) if needs else (0, 0)
+    return {"input_zero_point": int(zp_in), "output_zero_point": int(zp_out), "needs_rescale": int(needs),
+            "multiplier": m, "shift": sh}
+
+
+def _downscale_multiplier_to_int16(m: int) -> int:
+    """TFLite DownScaleInt32ToInt16Multiplier."""
+    if m >= 2**31 - 1 - (1 << 15):
+        return 2**15 - 1
+    return (m + (1 << 15)) >> 16
+
+
+def hard_swish_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> Params:
+    """ta_hard_swish_s8_params_t: TFLite HardSwishPrepare (scales combined in float32)."""
+    hires_input_scale = np.float32(1.0 / 128.0) * np.float32(s_in)
+    reluish_scale = np.float32(3.0) / np.float32(32768.0)
+    m_out, e_out = quantize_multiplier(float(np.float32(hires_input_scale / np.float32(s_out))))
+    if e_out > 0:
+        raise KernelParamError(f"HARD_SWISH output scale {s_out!r} is too small for input scale {s_in!r}")
+    m_rel, e_rel = quantize_multiplier(float(np.float32(hires_input_scale / reluish_scale)))
+    return {
+        "input_zero_point": int(zp_in),
+        "output_zero_point": int(zp_out),
+        "reluish_multiplier_fixedpoint_int16": _downscale_multiplier_to_int16(m_rel),
+        "reluish_multiplier_exponent": e_rel,
+        "output_multiplier_fixedpoint_int16": _downscale_multiplier_to_int16(m_out),
+        "output_multiplier_exponent": e_out,
+    }
+
+
 def transpose_params(input_shape: Sequence[int], perm: Sequence[int]) -> Params:
     """ta_transpose_s8_params_t (a ta_strided_view_t)."""
     shape = [int(d) for d in input_shape]

@@ -10,7 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ta_abs_s8.h"
 #include "ta_add_s8.h"
+#include "ta_hard_swish_s8.h"
+#include "ta_leaky_relu_s8.h"
+#include "ta_maximum_s8.h"
+#include "ta_minimum_s8.h"
+#include "ta_relu_s8.h"
 #include "ta_batch_matmul_s8.h"
 #include "ta_concatenation_s8.h"
 #include "ta_logistic_s8.h"
@@ -99,6 +105,48 @@ static ta_status_t run(const char *op, const int32_t *params, int32_t n_params, 
             return TA_ERR_PARAM;
         }
         return ta_tanh_s8(&p, arrays[0], out, lens[0]);
+    }
+    if (strcmp(op, "relu") == 0) {
+        ta_relu_s8_params_t p;
+        if (n_arrays != 1 || !fill(&p, sizeof(p), params, n_params)) {
+            return TA_ERR_PARAM;
+        }
+        return ta_relu_s8(&p, arrays[0], out, lens[0]);
+    }
+    if (strcmp(op, "relu6") == 0) {
+        ta_relu6_s8_params_t p;
+        if (n_arrays != 1 || !fill(&p, sizeof(p), params, n_params)) {
+            return TA_ERR_PARAM;
+        }
+        return ta_relu6_s8(&p, arrays[0], out, lens[0]);
+    }
+    if (strcmp(op, "leaky_relu") == 0) {
+        ta_leaky_relu_s8_params_t p;
+        if (n_arrays != 1 || !fill(&p, sizeof(p), params, n_params)) {
+            return TA_ERR_PARAM;
+        }
+        return ta_leaky_relu_s8(&p, arrays[0], out, lens[0]);
+    }
+    if (strcmp(op, "hard_swish") == 0) {
+        ta_hard_swish_s8_params_t p;
+        if (n_arrays != 1 || !fill(&p, sizeof(p), params, n_params)) {
+            return TA_ERR_PARAM;
+        }
+        return ta_hard_swish_s8(&p, arrays[0], out, lens[0]);
+    }
+    if (strcmp(op, "abs") == 0) {
+        ta_abs_s8_params_t p;
+        if (n_arrays != 1 || !fill(&p, sizeof(p), params, n_params)) {
+            return TA_ERR_PARAM;
+        }
+        return ta_abs_s8(&p, arrays[0], out, lens[0]);
+    }
+    if (strcmp(op, "maximum") == 0 || strcmp(op, "minimum") == 0) {
+        ta_broadcast_t b;
+        if (n_arrays != 2 || !fill(&b, sizeof(b), params, n_params)) {
+            return TA_ERR_PARAM;
+        }
+        return op[1] == 'a' ? ta_maximum_s8(&b, arrays[0], arrays[1], out) : ta_minimum_s8(&b, arrays[0], arrays[1], out);
     }
     if (strcmp(op, "transpose") == 0 || strcmp(op, "strided_slice") == 0) {
         ta_strided_view_t p;

@@ -28,6 +28,12 @@ KERNEL_SOURCES = [
     "ta_strided_slice_s8.c",
     "ta_concatenation_s8.c",
     "ta_batch_matmul_s8.c",
+    "ta_relu_s8.c",
+    "ta_leaky_relu_s8.c",
+    "ta_hard_swish_s8.c",
+    "ta_abs_s8.c",
+    "ta_maximum_s8.c",
+    "ta_minimum_s8.c",
 ]
 CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-O1", "-g", "-fsanitize=address,undefined",
           "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]

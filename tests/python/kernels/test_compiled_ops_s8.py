@@ -165,6 +165,30 @@ def g_split_pack(rng: np.random.Generator) -> tuple[GraphBuilder, int, int]:
 GRAPHS["split_splitv_unpack_pack_slice"] = g_split_pack
 
 
+def g_activations(rng: np.random.Generator) -> tuple[GraphBuilder, int, int]:
+    g = GraphBuilder()
+    x = g.tensor("x", [1, 5, 12], scale=0.04, zero_point=7)
+    r = g.tensor("r", [1, 5, 12], scale=0.03, zero_point=-128)
+    g.op("RELU", [x], [r])
+    lk = g.tensor("lk", [1, 5, 12], scale=0.02, zero_point=-100)
+    g.op("LEAKY_RELU", [x], [lk], ("LeakyReluOptions", {"alpha": 0.1}))
+    hs = g.tensor("hs", [1, 5, 12], scale=0.03, zero_point=-60)
+    g.op("HARD_SWISH", [lk], [hs])
+    ab = g.tensor("ab", [1, 5, 12], scale=0.03, zero_point=-128)
+    g.op("ABS", [hs], [ab])
+    c = g.tensor("c", [12], data=random_int8(rng, [12]), scale=0.03, zero_point=-128)
+    mx = g.tensor("mx", [1, 5, 12], scale=0.03, zero_point=-128)
+    g.op("MAXIMUM", [ab, c], [mx])
+    mn = g.tensor("mn", [1, 5, 12], scale=0.03, zero_point=-128)
+    g.op("MINIMUM", [mx, r], [mn])
+    y = g.tensor("y", [1, 5, 12], scale=0.03, zero_point=-128)
+    g.op("RELU6", [mn], [y])
+    return g, x, y
+
+
+GRAPHS["relu_leaky_hardswish_abs_max_min_relu6"] = g_activations
+
+
 @pytest.mark.parametrize("name", sorted(GRAPHS))
 def test_compiled_graph_matches_tflm(name: str, tmp_path: Path) -> None:
     rng = np.random.default_rng(sorted(GRAPHS).index(name) + 100)
