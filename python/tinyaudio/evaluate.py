@@ -162,6 +162,7 @@ def evaluate_model_on_data(
     split_kind: str | None = None,
     fold: int | None = None,
     cache_dir: Path | None = None,
+    target: str = "host",
 ) -> EvalResult:
     """Features of the chosen split through the frontend, then `evaluate_int8`.
 
@@ -210,6 +211,14 @@ def evaluate_model_on_data(
     if len(idx) == 0:
         raise DatasetError(f"{data}: the {split} part of split {split_obj.name!r} is empty")
     subset = ds.subset(idx)
+    label_index = {name: i for i, name in enumerate(names)}
+    if engine == "firmware":  # the clips through the firmware's own frontend and model on `target`
+        from tinyaudio.emulate.evaluate import evaluate_firmware
+
+        y = np.array([label_index[c.label] for c in subset.clips], dtype=np.int64)
+        result = evaluate_firmware(model_path, [c.path for c in subset.clips], y, names, config, target)
+        result.extra["split_name"] = f"{split} of {split_obj.name}"
+        return result
     # Whole-dataset extraction shares the cache entry `tinyaudio train` made.
     feats = extract_features(ds, config, cache_dir, progress=False)[idx]
     label_index = {name: i for i, name in enumerate(names)}
