@@ -189,6 +189,22 @@ def g_activations(rng: np.random.Generator) -> tuple[GraphBuilder, int, int]:
 GRAPHS["relu_leaky_hardswish_abs_max_min_relu6"] = g_activations
 
 
+def g_gather(rng: np.random.Generator) -> tuple[GraphBuilder, int, int]:
+    g = GraphBuilder()
+    q = dict(scale=0.05, zero_point=1)
+    x = g.tensor("x", [2, 5, 3], **q)
+    idx = g.const("idx", [[4, 0], [2, 2]])
+    a = g.tensor("a", [2, 2, 2, 3], **q)
+    g.op("GATHER", [x, idx], [a], ("GatherOptions", {"axis": 1}))
+    idx2 = g.tensor("idx2", [], "int32", data=np.array(0, np.int32))
+    y = g.tensor("y", [2, 2, 3], **q)
+    g.op("GATHER", [a, idx2], [y], ("GatherOptions", {"axis": -2}))
+    return g, x, y
+
+
+GRAPHS["gather"] = g_gather
+
+
 @pytest.mark.parametrize("name", sorted(GRAPHS))
 def test_compiled_graph_matches_tflm(name: str, tmp_path: Path) -> None:
     rng = np.random.default_rng(sorted(GRAPHS).index(name) + 100)

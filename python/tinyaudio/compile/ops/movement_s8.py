@@ -199,3 +199,42 @@ def emit_pack(ctx: OpContext) -> None:
     sizes_name = ctx.const_array("sizes", np.array([block] * len(inputs), dtype=np.int32), "int32_t")
     ctx.use_kernel("ta_concatenation_s8")
     ctx.call("ta_concatenation_s8", str(len(inputs)), table, sizes_name, str(outer), ctx.ptr(out))
+
+
+GATHER_OPTIONS = 23  # BuiltinOptions union code of GatherOptions (schema.fbs)
+
+
+@register("GATHER")
+def emit_gather(ctx: OpContext) -> None:
+    data, idx, out = ctx.input(0), ctx.input(1), ctx.output(0)
+    int8_quant(ctx, data)
+    int8_quant(ctx, out)
+    opts = ctx.options(GATHER_OPTIONS)
+    axis = opts.get_int(0, 0) if opts else 0
+    batch_dims = opts.get_int(1, 0) if opts else 0
+    ctx.require(batch_dims == 0, f"GATHER with batch_dims {batch_dims} is not supported")
+    rank = len(data.shape)
+    if axis < 0:
+        axis += rank
+    ctx.require(0 <= axis < rank, f"GATHER axis {axis} out of range", data)
+    outer = 1
+    for d in data.shape[:axis]:
+        outer *= int(d)
+    inner = 1
+    for d in data.shape[axis + 1:]:
+        inner *= int(d)
+    ctx.require(out.num_elements == outer * idx.num_elements * inner, "GATHER output size mismatch", out)
+    if idx.is_constant:
+        ctx.require_type(idx, "INT32", "INT64")
+        values = ctx.require_const(idx).reshape(-1).astype(np.int64)
+        ctx.require(bool(((values >= 0) & (values < data.shape[axis])).all()),
+                    f"GATHER index out of range [0, {data.shape[axis]})", idx)
+        indices = ctx.const_array("indices", values.astype(np.int32), "int32_t")
+    else:
+        ctx.require_type(idx, "INT32")
+        indices = ctx.ptr(idx)
+    p = ctx.const_struct("ta_gather_s8_params_t", {
+        "outer": outer, "axis_size": int(data.shape[axis]), "inner": inner, "num_indices": idx.num_elements,
+    })
+    ctx.use_kernel("ta_gather_s8")
+    ctx.call("ta_gather_s8", f"&{p}", ctx.ptr(data), indices, ctx.ptr(out))
