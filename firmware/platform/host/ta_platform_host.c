@@ -48,7 +48,7 @@ ta_platform_status_t ta_platform_read_pcm(float *hop, size_t count)
 
 ta_platform_status_t ta_platform_emit_result(uint32_t index, int32_t label, const int8_t *scores, size_t count)
 {
-    char line[16u * 260u];
+    static char line[16u * 260u]; /* static: a result line must not dominate the stack measurement */
     size_t len = ta_format_result(line, sizeof line, index, label, scores, count);
     if (results_out == NULL || len == 0u || fwrite(line, 1, len, results_out) != len) {
         return TA_PLATFORM_IO_ERROR;

@@ -170,6 +170,22 @@ void ta_reset_main(void)
     }
     int argc = split_cmdline();
     int rc = main(argc, arg_list);
+    /* Every program reports its deepest stack use on the debug console (QEMU's stderr). */
+    char line[40] = "TA_STACK_HWM bytes=";
+    uint32_t used = ta_qemu_stack_high_water();
+    char digits[12];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + used % 10u);
+        used /= 10u;
+    } while (used != 0u);
+    int len = 19;
+    while (n > 0) {
+        line[len++] = digits[--n];
+    }
+    line[len++] = '\n';
+    line[len] = '\0';
+    ta_semihost_write0(line);
     ta_semihost_exit(rc);
 }
 

@@ -13,6 +13,7 @@ from tinyaudio.emulate.build import build_firmware
 from tinyaudio.emulate.host import _DTYPES, _as_batch, _item_shape, read_manifest
 from tinyaudio.emulate.plugin import InstructionCounts
 from tinyaudio.emulate.qemu import check, run_qemu
+from tinyaudio.emulate.results import console_value
 from tinyaudio.emulate.targets import Target, get_target
 from tinyaudio.errors import BuildError
 
@@ -21,6 +22,7 @@ from tinyaudio.errors import BuildError
 class TensorRun:
     outputs: np.ndarray
     instructions: InstructionCounts | None
+    stack_high_water: int | None = None
 
     @property
     def instructions_per_inference(self) -> float | None:
@@ -63,4 +65,4 @@ def run_tensors_qemu(
     if raw.size != n * per_item:
         raise BuildError(f"the tensor runner on {tgt.name} wrote {raw.size} values, expected {n}x{per_item}")
     outputs = raw.astype(out_dtype.newbyteorder("="), copy=False).reshape([n, *_item_shape(out_shape)])
-    return TensorRun(outputs, run.instructions)
+    return TensorRun(outputs, run.instructions, console_value(run.stderr, "TA_STACK_HWM"))
