@@ -38,6 +38,9 @@ ta_status_t ta_mean_s8(const ta_mean_s8_params_t *params, const int8_t *input, i
     int32_t num_outputs;
     int32_t count;
     int32_t o;
+    int32_t last;
+    int32_t inner;
+    int32_t step;
     TA_PRECONDITION(params != 0 && input != 0 && output != 0, TA_ERR_NULL);
     TA_PRECONDITION(params->kept_ndim >= 0 && params->kept_ndim <= TA_MAX_DIMS &&
                         params->reduced_ndim >= 1 && params->reduced_ndim <= TA_MAX_DIMS,
@@ -47,22 +50,28 @@ ta_status_t ta_mean_s8(const ta_mean_s8_params_t *params, const int8_t *input, i
     count = dims_product(params->reduced_ndim, params->reduced_dims);
     TA_PRECONDITION(num_outputs > 0 && count > 0 && count <= (1 << 23), TA_ERR_SHAPE);
 
+    last = params->reduced_ndim - 1;
+    inner = params->reduced_dims[last];
+    step = params->reduced_strides[last];
     for (o = 0; o < num_outputs; ++o) {
         int32_t red_index[TA_MAX_DIMS] = {0};
         int32_t red_offset = 0;
         int32_t sum = 0;
         int32_t k;
-        for (k = 0; k < count; ++k) {
-            sum += input[kept_offset + red_offset];
-            odometer_next(params->reduced_ndim, params->reduced_dims, params->reduced_strides, red_index,
-                          &red_offset);
+        int32_t raw;
+        for (k = 0; k < count; k += inner) {
+            const int8_t *row = input + kept_offset + red_offset;
+            int32_t i;
+            for (i = 0; i < inner; ++i) {
+                sum += row[i * step];
+            }
+            /* the innermost reduced dim was walked above; advance the outer reduced dims */
+            odometer_next(last, params->reduced_dims, params->reduced_strides, red_index, &red_offset);
         }
-        {
-            const int32_t shifted = sum - params->input_zero_point * count;
-            const int32_t raw = ta_multiply_by_quantized_multiplier(shifted, params->multiplier, params->shift) +
-                                params->output_zero_point;
-            output[o] = (int8_t)ta_clamp_i32(raw, -128, 127);
-        }
+        raw = ta_multiply_by_quantized_multiplier(sum - params->input_zero_point * count, params->multiplier,
+                                                  params->shift) +
+              params->output_zero_point;
+        output[o] = (int8_t)ta_clamp_i32(raw, -128, 127);
         odometer_next(params->kept_ndim, params->kept_dims, params->kept_strides, kept_index, &kept_offset);
     }
     return TA_OK;

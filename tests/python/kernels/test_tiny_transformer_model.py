@@ -94,7 +94,7 @@ def _build(variant: str):  # type: ignore[no-untyped-def]
 
     if variant == "tiny_transformer_1head":
         return tiny_transformer(INPUT_SHAPE, 10, patch=(4, 8), dim=16, depth=2, heads=1, mlp_dim=32,
-                                dropout=0.0)
+                                dropout=0.0, mlp_activation="gelu_sigmoid")
     if variant == "tiny_transformer_2head_relu":
         return tiny_transformer(INPUT_SHAPE, 10, patch=(8, 4), dim=16, depth=1, heads=2, mlp_dim=32,
                                 dropout=0.0, mlp_activation="relu")
