@@ -42,6 +42,8 @@ def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
     Returns (multiplier, shift); shift > 0 means a left shift. Tiny multipliers (shift < -31) flush to
     (0, 0) as TFLite does.
     """
+    if not math.isfinite(real_multiplier) or real_multiplier < 0.0:
+        raise ValueError(f"multiplier {real_multiplier!r} is not a finite non-negative number")
     if real_multiplier == 0.0:
         return 0, 0
     q, shift = math.frexp(real_multiplier)
@@ -100,7 +102,8 @@ def per_channel_multipliers(
 
 def _quantize_float32(value: float, scale: float, zero_point: int) -> int:
     """TFLM's activation-range lambda: zero_point + (int)round(f / scale) in float32."""
-    ratio = np.float32(value) / np.float32(scale)
+    with np.errstate(all="ignore"):  # a zero scale gives inf/nan, refused by round_half_away's caller
+        ratio = np.float32(value) / np.float32(scale)
     return int(zero_point) + int(round_half_away(float(ratio)))
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
+
 from tinyaudio.compile.flatbuf import Buffer, FlatbufferError, Table
 from tinyaudio.compile.ir import Model, Operator, Quantization, Tensor
 from tinyaudio.compile.schema import (
@@ -193,6 +195,10 @@ def _read_quantization(table: Table, shape: tuple[int, ...], where: str) -> Quan
     if zero_points is None or len(zero_points) != len(scales):
         got = 0 if zero_points is None else len(zero_points)
         raise CompileError(f"{where}: {len(scales)} quantization scales but {got} zero points")
+    if not all(np.isfinite(scales)) or any(scales < 0):
+        raise CompileError(
+            f"{where}: quantization scale {scales.tolist()[:4]} is not a finite positive number"
+        )
     axis = q.get_int(QuantizationField.QUANTIZED_DIMENSION, 0, "i")
     if len(scales) > 1 and not (0 <= axis < len(shape) and shape[axis] == len(scales)):
         raise CompileError(

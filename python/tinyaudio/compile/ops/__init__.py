@@ -291,4 +291,7 @@ def lower_op(model: Model, op: Operator) -> LoweredOp:
         emitter(ctx)
     except FlatbufferError as err:
         ctx.fail(f"malformed builtin options: {err}")
+    except (ValueError, ZeroDivisionError, OverflowError) as err:
+        # Arithmetic on impossible parameters (zero or non-finite scales, absurd sizes): a refusal.
+        ctx.fail(f"invalid parameters: {err}")
     return ctx.lowered
