@@ -1,0 +1,72 @@
+"""`tinyaudio compile` and `tinyaudio run --target host` from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rt_models
+from rt_helpers import run_tflm
+
+from tinyaudio.cli import main
+
+MICRO_SPEECH = rt_models.tflm_models_dir() / "micro_speech_quantized.tflite"
+
+
+def test_compile_then_run_matches_tflm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "ms"
+    assert (
+        main(
+            ["compile", str(MICRO_SPEECH), "-o", str(out), "--labels", "silence,unknown,yes,no", "--verbose"]
+        )
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "memory plan" in text and "Reshape_1" in text and "arena 5968 B" in text
+    x = np.random.default_rng(5).integers(-128, 128, (7, 1960), dtype=np.int8)
+    np.save(tmp_path / "x.npy", x)
+    assert (
+        main(
+            [
+                "run",
+                str(out),
+                "--target",
+                "host",
+                "--input",
+                str(tmp_path / "x.npy"),
+                "--output",
+                str(tmp_path / "y.npy"),
+            ]
+        )
+        == 0
+    )
+    y = np.load(tmp_path / "y.npy")
+    assert y.shape == (7, 4) and y.dtype == np.int8
+    assert np.array_equal(y, run_tflm(MICRO_SPEECH.read_bytes(), x).reshape(7, 4))
+
+
+def test_cli_errors_are_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.tflite"
+    bad.write_bytes(MICRO_SPEECH.read_bytes()[:500])
+    assert main(["compile", str(bad), "-o", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "bad.tflite" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+    assert main(["compile", str(tmp_path / "missing.tflite"), "-o", str(tmp_path / "o")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+    out = tmp_path / "ms"
+    assert main(["compile", str(MICRO_SPEECH), "-o", str(out)]) == 0
+    np.save(tmp_path / "x16.npy", np.zeros((2, 1960), np.int16))
+    assert (
+        main(["run", str(out), "--input", str(tmp_path / "x16.npy"), "--output", str(tmp_path / "y.npy")])
+        == 2
+    )
+    assert "int16" in capsys.readouterr().err
+    np.save(tmp_path / "xs.npy", np.zeros((2, 1961), np.int8))
+    assert (
+        main(["run", str(out), "--input", str(tmp_path / "xs.npy"), "--output", str(tmp_path / "y.npy")]) == 2
+    )
+    assert "does not stack tensors" in capsys.readouterr().err
