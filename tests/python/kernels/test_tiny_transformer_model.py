@@ -26,6 +26,7 @@ pytestmark = pytest.mark.slow
 INPUT_SHAPE = (32, 32, 1)  # frames x mel bins
 N_RANDOM = 150
 N_FEATURE_LIKE = 60
+VARIANTS = ["tiny_transformer_1head", "tiny_transformer_2head_relu", "keras_layers_class_token"]
 # Ops each variant must contain, so that the test keeps covering what it claims to.
 EXPECTED_OPS = {
     "tiny_transformer_1head": {"CONV_2D", "MEAN", "SQUARED_DIFFERENCE", "RSQRT", "SUB", "MUL", "ADD",
@@ -101,31 +102,56 @@ def _build(variant: str):  # type: ignore[no-untyped-def]
     return _keras_layers_model(10)
 
 
-@pytest.mark.parametrize(
-    "variant", ["tiny_transformer_1head", "tiny_transformer_2head_relu", "keras_layers_class_token"]
-)
-def test_tiny_transformer_host_equals_tflm(variant: str, tmp_path: Path) -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from tinyaudio.quantize.export import convert_int8, tflite_ops
+_CONVERTED: dict[str, bytes] = {}
 
-    model = _build(variant)
-    _randomize(model, seed=7)
-    rng = np.random.default_rng(3)
-    representative = rng.standard_normal((64, *INPUT_SHAPE)).astype(np.float32)
-    tflite = convert_int8(model, representative)
-    missing = EXPECTED_OPS[variant] - set(tflite_ops(tflite))
-    assert not missing, f"{variant} no longer converts to {sorted(missing)}"
+
+def _converted(variant: str) -> bytes:
+    """The variant's full-int8 flatbuffer, converted once per session."""
+    if variant not in _CONVERTED:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        from tinyaudio.quantize.export import convert_int8, tflite_ops
+
+        model = _build(variant)
+        _randomize(model, seed=7)
+        representative = np.random.default_rng(3).standard_normal((64, *INPUT_SHAPE)).astype(np.float32)
+        tflite = convert_int8(model, representative)
+        missing = EXPECTED_OPS[variant] - set(tflite_ops(tflite))
+        assert not missing, f"{variant} no longer converts to {sorted(missing)}"
+        _CONVERTED[variant] = tflite
+    return _CONVERTED[variant]
+
+
+def _inputs(rng: np.random.Generator, scale: float, zero_point: int) -> np.ndarray:
+    """Random int8 tensors and Gaussian "features" quantized with the model's input parameters."""
+    xs_random = rng.integers(-128, 128, size=(N_RANDOM, 1, *INPUT_SHAPE)).astype(np.int8)
+    gains = rng.uniform(0.3, 2.0, (N_FEATURE_LIKE, 1, 1, 1, 1))
+    feats = rng.standard_normal((N_FEATURE_LIKE, 1, *INPUT_SHAPE)) * gains
+    xs_feat = np.clip(np.round(feats / scale) + zero_point, -128, 127).astype(np.int8)
+    return np.concatenate([xs_random, xs_feat])
+
+
+def _compile_cli(tflite: bytes, tmp_path: Path) -> Path:
     model_path = tmp_path / "model_int8.tflite"
     model_path.write_bytes(tflite)
-
     out_dir = tmp_path / "compiled"
     proc = subprocess.run([sys.executable, "-m", "tinyaudio", "compile", str(model_path), "-o", str(out_dir)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out_dir
+
+
+def _tflm(tflite: bytes, xs: np.ndarray) -> np.ndarray:
+    return np.stack([run_tflm(tflite, [x], arena_size=512 * 1024)[0].reshape(-1) for x in xs])
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_tiny_transformer_host_equals_tflm(variant: str, tmp_path: Path) -> None:
+    tflite = _converted(variant)
+    out_dir = _compile_cli(tflite, tmp_path)
 
     from tinyaudio.compile.compiler import compile_tflite
 
-    compiled = compile_tflite(model_path)  # same inputs as the CLI: only for the kernel source list
+    compiled = compile_tflite(tflite)  # only for the kernel source list and include dirs
     (out_dir / "runner.c").write_text(RUNNER_C)
     exe = out_dir / "runner"
     incs = [f"-I{d}" for d in (out_dir, *compiled.include_dirs)]
@@ -135,17 +161,33 @@ def test_tiny_transformer_host_equals_tflm(variant: str, tmp_path: Path) -> None
     assert build.returncode == 0, build.stderr
 
     in_q = compiled.manifest["input"]
-    xs_random = rng.integers(-128, 128, size=(N_RANDOM, 1, *INPUT_SHAPE)).astype(np.int8)
-    gains = rng.uniform(0.3, 2.0, (N_FEATURE_LIKE, 1, 1, 1, 1))
-    feats = rng.standard_normal((N_FEATURE_LIKE, 1, *INPUT_SHAPE)) * gains
-    xs_feat = np.clip(np.round(feats / in_q["scale"]) + in_q["zero_point"], -128, 127).astype(np.int8)
-    xs = np.concatenate([xs_random, xs_feat])
+    xs = _inputs(np.random.default_rng(3), in_q["scale"], in_q["zero_point"])
     (out_dir / "in.bin").write_bytes(xs.tobytes())
     run = subprocess.run([str(exe), str(out_dir / "in.bin"), str(out_dir / "out.bin")],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     got = np.frombuffer((out_dir / "out.bin").read_bytes(), dtype=np.int8).reshape(len(xs), -1)
-    want = np.stack([run_tflm(tflite, [x], arena_size=512 * 1024)[0].reshape(-1) for x in xs])
+    want = _tflm(tflite, xs)
     assert len(np.unique(want)) > 20, "degenerate model: outputs barely vary"
     mismatched = int((got != want).any(axis=1).sum())
     assert mismatched == 0, f"{variant}: {mismatched}/{len(xs)} inputs differ from tflite-micro"
+
+
+@pytest.mark.qemu
+@pytest.mark.parametrize("variant,target", [("tiny_transformer_1head", "qemu-m4"),
+                                            ("keras_layers_class_token", "qemu-m55")])
+def test_tiny_transformer_on_qemu_equals_tflm(variant: str, target: str, tmp_path: Path) -> None:
+    """The same kernels cross-compiled for Cortex-M (M55 with the float NEG island on its FPU)."""
+    tflite = _converted(variant)
+    out_dir = _compile_cli(tflite, tmp_path)
+    from tinyaudio.compile.compiler import compile_tflite
+
+    in_q = compile_tflite(tflite).manifest["input"]
+    xs = _inputs(np.random.default_rng(4), in_q["scale"], in_q["zero_point"])[::10]  # 21 inputs
+    np.save(tmp_path / "x.npy", xs.reshape(len(xs), *INPUT_SHAPE))
+    proc = subprocess.run([sys.executable, "-m", "tinyaudio", "run", str(out_dir), "--target", target,
+                           "--input", str(tmp_path / "x.npy"), "--output", str(tmp_path / "y.npy")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    got = np.load(tmp_path / "y.npy").reshape(len(xs), -1)
+    np.testing.assert_array_equal(got, _tflm(tflite, xs))
