@@ -84,7 +84,9 @@ def model_input_quant(flatbuffer: bytes) -> tuple[tuple[int, ...], float, int]:
 
     io = io_details(flatbuffer)
     if io["input"]["dtype"] != "int8" or io["output"]["dtype"] != "int8":
-        raise EvalError(f"model input/output are {io['input']['dtype']}/{io['output']['dtype']}; need int8/int8")
+        raise EvalError(
+            f"model input/output are {io['input']['dtype']}/{io['output']['dtype']}; need int8/int8"
+        )
     return tuple(io["input"]["shape"]), float(io["input"]["scale"]), int(io["input"]["zero_point"])
 
 
@@ -102,13 +104,21 @@ class EvalResult:
         out = {}
         for i, label in enumerate(self.labels):
             n_true = int(self.confusion[i].sum())
-            out[label] = {"n": n_true, "recall": float(self.confusion[i, i] / n_true) if n_true else float("nan")}
+            out[label] = {
+                "n": n_true,
+                "recall": float(self.confusion[i, i] / n_true) if n_true else float("nan"),
+            }
         return out
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "accuracy": self.accuracy, "n": self.n, "engine": self.engine, "labels": self.labels,
-            "per_class": self.per_class(), "confusion": self.confusion.tolist(), **self.extra,
+            "accuracy": self.accuracy,
+            "n": self.n,
+            "engine": self.engine,
+            "labels": self.labels,
+            "per_class": self.per_class(),
+            "confusion": self.confusion.tolist(),
+            **self.extra,
         }
 
 
@@ -119,7 +129,11 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -
 
 
 def evaluate_int8(
-    flatbuffer: bytes, features: np.ndarray, labels: np.ndarray, label_names: list[str], engine: str = "litert"
+    flatbuffer: bytes,
+    features: np.ndarray,
+    labels: np.ndarray,
+    label_names: list[str],
+    engine: str = "litert",
 ) -> EvalResult:
     """Quantize float features with the model's input parameters, run them through `engine`, score argmax."""
     shape, scale, zero_point = model_input_quant(flatbuffer)
@@ -203,8 +217,12 @@ def evaluate_model_on_data(
     names = list(labels or manifest.get("labels") or ds.labels)
     if set(names) != set(ds.labels):
         raise EvalError(f"model labels {names} differ from the dataset's {ds.labels}; pass --labels")
-    parts = {"train": split_obj.train, "val": split_obj.val, "test": split_obj.test,
-             "all": np.arange(len(ds))}
+    parts = {
+        "train": split_obj.train,
+        "val": split_obj.val,
+        "test": split_obj.test,
+        "all": np.arange(len(ds)),
+    }
     if split not in parts:
         raise EvalError(f"--split {split!r}: choose one of {', '.join(parts)}")
     idx = np.asarray(parts[split], dtype=np.int64)

@@ -1,7 +1,8 @@
 """Depthwise-separable CNN (DS-CNN) for keyword spotting on MFCC / log-mel inputs.
 
 The MLPerf Tiny KWS reference model is `dscnn(input_shape=(49, 10, 1), num_classes=12, filters=64, blocks=4,
-first_kernel=(10, 4), first_stride=(2, 2))`. After int8 conversion (batch norm folded, ReLU fused) the graph uses
+first_kernel=(10, 4), first_stride=(2, 2))`. After int8 conversion (batch norm folded, ReLU fused) the graph
+uses
 only CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, RESHAPE and FULLY_CONNECTED.
 """
 
@@ -29,12 +30,14 @@ def dscnn(
     blocks: int = 4,
     first_kernel: Sequence[int] = (10, 4),
     first_stride: Sequence[int] = (2, 2),
+    first_padding: str = "same",
     kernel: Sequence[int] = (3, 3),
     dropout: float = 0.2,
     weight_decay: float = 0.0,
 ) -> keras.Model:
     """A first full convolution, `blocks` depthwise-separable blocks, average pooling, a dense layer (logits).
 
+    `first_padding` "valid" lets the int8 converter fold an input normalization into the first convolution.
     `filters` is one width for all layers or a list of blocks + 1 widths (first conv, then each block).
     """
     if blocks < 0:
@@ -43,8 +46,13 @@ def dscnn(
     reg = keras.regularizers.L2(weight_decay) if weight_decay > 0 else None
     inputs = keras.Input(shape=input_shape, name="features")
     x = layers.Conv2D(
-        widths[0], tuple(first_kernel), strides=tuple(first_stride), padding="same", use_bias=False,
-        kernel_regularizer=reg, name="conv0",
+        widths[0],
+        tuple(first_kernel),
+        strides=tuple(first_stride),
+        padding=first_padding,
+        use_bias=False,
+        kernel_regularizer=reg,
+        name="conv0",
     )(inputs)
     x = layers.BatchNormalization(momentum=0.9, name="conv0_bn")(x)
     x = layers.ReLU(name="conv0_relu")(x)

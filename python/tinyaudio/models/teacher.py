@@ -19,14 +19,15 @@ def cnn_teacher(
     dropout: float = 0.3,
     weight_decay: float = 1e-4,
 ) -> keras.Model:
-    """VGG-style stages of (conv-BN-ReLU) x convs_per_stage + 2x2 max-pool, global average pool, dense logits."""
+    """VGG-style stages of (conv-BN-ReLU) x convs_per_stage + 2x2 max-pool, global average pool, logits."""
     reg = keras.regularizers.L2(weight_decay) if weight_decay > 0 else None
     inputs = keras.Input(shape=input_shape, name="features")
     x = inputs
     for s, width in enumerate(filters):
         for c in range(convs_per_stage):
-            x = layers.Conv2D(int(width), 3, padding="same", use_bias=False, kernel_regularizer=reg,
-                              name=f"s{s}c{c}")(x)
+            x = layers.Conv2D(
+                int(width), 3, padding="same", use_bias=False, kernel_regularizer=reg, name=f"s{s}c{c}"
+            )(x)
             x = layers.BatchNormalization(momentum=0.9, name=f"s{s}c{c}_bn")(x)
             x = layers.ReLU(name=f"s{s}c{c}_relu")(x)
         if min(int(d) for d in x.shape[1:3]) >= 2:

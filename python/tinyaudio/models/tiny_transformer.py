@@ -3,8 +3,10 @@ Classification at the Edge"): patch embedding, learned positions, pre-norm encod
 
 Every piece is written with static shapes and plain ops so that full-int8 conversion yields only ops a
 microcontroller runtime has: CONV_2D (patch embedding), RESHAPE, ADD/SUB/MUL, MEAN, SQUARED_DIFFERENCE, RSQRT
-(layer norm), FULLY_CONNECTED, BATCH_MATMUL, TRANSPOSE (multi-head only), SOFTMAX, GELU. Keras' own
-LayerNormalization and MultiHeadAttention are avoided: they convert with dynamic-shape ops (SHAPE, GATHER, PACK).
+(layer norm), FULLY_CONNECTED, BATCH_MATMUL, TRANSPOSE (multi-head only), SOFTMAX, LOGISTIC (GELU
+approximation). Keras' own
+LayerNormalization and MultiHeadAttention are avoided: they convert with dynamic-shape ops (SHAPE, GATHER,
+PACK).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ class PositionEmbedding(layers.Layer):
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         self.table = self.add_weight(
-            name="table", shape=(1, int(input_shape[1]), int(input_shape[2])),
+            name="table",
+            shape=(1, int(input_shape[1] or 0), int(input_shape[2] or 0)),
             initializer=keras.initializers.RandomNormal(stddev=0.02),
         )
 
@@ -39,7 +42,7 @@ class SimpleLayerNorm(layers.Layer):
         self.epsilon = epsilon
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
-        dim = int(input_shape[-1])
+        dim = int(input_shape[-1] or 0)
         self.gamma = self.add_weight(name="gamma", shape=(dim,), initializer="ones")
         self.beta = self.add_weight(name="beta", shape=(dim,), initializer="zeros")
 
@@ -54,7 +57,7 @@ class SimpleLayerNorm(layers.Layer):
 
 @keras.saving.register_keras_serializable(package="tinyaudio")
 class StaticSelfAttention(layers.Layer):
-    """Multi-head self-attention with static shapes: Dense q/k/v, per-head BATCH_MATMUL, softmax, output Dense."""
+    """Multi-head self-attention with static shapes: Dense q/k/v, BATCH_MATMUL per head, softmax."""
 
     def __init__(self, heads: int, dim: int, dropout: float = 0.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -95,6 +98,25 @@ class StaticSelfAttention(layers.Layer):
         return {**super().get_config(), "heads": self.heads, "dim": self.dim, "dropout": self.dropout_rate}
 
 
+@keras.saving.register_keras_serializable(package="tinyaudio")
+class SigmoidGelu(layers.Layer):
+    """GELU as x * sigmoid(1.702 x): LOGISTIC and MUL, which TFLM runs (it has no GELU kernel)."""
+
+    def call(self, x: Any) -> Any:
+        return x * ops.sigmoid(1.702 * x)
+
+
+MLP_ACTIVATIONS = ("gelu_sigmoid", "relu", "gelu")
+
+
+def _mlp_activation(name: str, label: str) -> layers.Layer:
+    if name == "gelu_sigmoid":
+        return SigmoidGelu(name=label)
+    if name in ("relu", "gelu"):
+        return layers.Activation(name, name=label)
+    raise ValueError(f"mlp_activation {name!r} is not one of {', '.join(MLP_ACTIVATIONS)}")
+
+
 def tiny_transformer(
     input_shape: tuple[int, ...],
     num_classes: int,
@@ -104,10 +126,13 @@ def tiny_transformer(
     heads: int = 1,
     mlp_dim: int = 32,
     dropout: float = 0.1,
+    mlp_activation: str = "gelu_sigmoid",
 ) -> keras.Model:
     """Patches of `patch` (frames, features) become `dim`-wide tokens; `depth` pre-norm blocks; mean pooling.
 
-    The smallest useful setting (dim 16, depth 2, one head, mlp 32) has about 6,000 parameters for a 32-bin
+    `mlp_activation` "gelu" converts to the GELU op, which TFLM lacks; the default sigmoid approximation and
+    "relu" avoid it. The smallest useful setting (dim 16, depth 2, one head, mlp 32) has ~6,000 parameters
+    for a 32-bin
     spectrogram of ~80 frames.
     """
     frames, feats = int(input_shape[0]), int(input_shape[1])
@@ -125,7 +150,8 @@ def tiny_transformer(
         h = StaticSelfAttention(heads, dim, dropout=dropout, name=f"b{b}_attn")(h)
         x = layers.Add(name=f"b{b}_res1")([x, h])
         h = SimpleLayerNorm(name=f"b{b}_ln2")(x)
-        h = layers.Dense(mlp_dim, activation="gelu", name=f"b{b}_mlp1")(h)
+        h = layers.Dense(mlp_dim, name=f"b{b}_mlp1")(h)
+        h = _mlp_activation(mlp_activation, f"b{b}_act")(h)
         h = layers.Dense(dim, name=f"b{b}_mlp2")(h)
         if dropout > 0:
             h = layers.Dropout(dropout, name=f"b{b}_drop")(h)

@@ -1,7 +1,8 @@
 """Full-integer int8 post-training quantization: int8 input and output, per-channel weights.
 
 The Keras model outputs logits; the exported model ends in SOFTMAX so that the device reports probabilities
-(int8 softmax output has scale 1/256, zero point -128). The graph is traced with a fixed batch of 1, which keeps
+(int8 softmax output has scale 1/256, zero point -128). The graph is traced with a fixed batch of 1, which
+keeps
 dynamic-shape ops (SHAPE, GATHER, PACK) out of the converted model.
 """
 
@@ -22,9 +23,27 @@ if TYPE_CHECKING:
 # Ops our C runtime (bit-exact with TFLM) implements or is implementing; see CONTRACTS.md / issue 4.
 SUPPORTED_OPS = frozenset(
     {
-        "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D", "RESHAPE",
-        "SOFTMAX", "QUANTIZE", "DEQUANTIZE", "MEAN", "ADD", "SUB", "MUL", "SQUARED_DIFFERENCE", "RSQRT",
-        "LOGISTIC", "TANH", "CONCATENATION", "TRANSPOSE", "BATCH_MATMUL", "GELU",
+        "CONV_2D",
+        "DEPTHWISE_CONV_2D",
+        "FULLY_CONNECTED",
+        "AVERAGE_POOL_2D",
+        "MAX_POOL_2D",
+        "RESHAPE",
+        "SOFTMAX",
+        "QUANTIZE",
+        "DEQUANTIZE",
+        "MEAN",
+        "ADD",
+        "SUB",
+        "MUL",
+        "SQUARED_DIFFERENCE",
+        "RSQRT",
+        "LOGISTIC",
+        "TANH",
+        "CONCATENATION",
+        "TRANSPOSE",
+        "BATCH_MATMUL",
+        "GELU",
     }
 )
 
@@ -51,7 +70,7 @@ def representative_subset(features: np.ndarray, n: int = 300, seed: int = 0) -> 
 
 
 def convert_int8(model: keras.Model, representative: np.ndarray, add_softmax: bool = True) -> bytes:
-    """Convert a Keras model (logits out) to a full-int8 TFLite flatbuffer, int8 in/out, per-channel weights."""
+    """Convert a Keras model (logits out) to full-int8 TFLite: int8 in/out, per-channel weights."""
     import tensorflow as tf
 
     deploy = with_softmax(model) if add_softmax else model
@@ -62,9 +81,13 @@ def convert_int8(model: keras.Model, representative: np.ndarray, add_softmax: bo
             yield [np.asarray(row, dtype=np.float32).reshape(input_shape)]
 
     with tempfile.TemporaryDirectory(prefix="tinyaudio_export_") as tmp:
-        # Keras' exporter freezes variables properly (tf.saved_model.save on a Module leaves READ_VARIABLE ops).
-        deploy.export(tmp, format="tf_saved_model", verbose=False,
-                      input_signature=[tf.TensorSpec(input_shape, tf.float32, name="features")])
+        # Keras' exporter freezes variables (tf.saved_model.save on a tf.Module leaves READ_VARIABLE ops).
+        deploy.export(
+            tmp,
+            format="tf_saved_model",
+            verbose=False,
+            input_signature=[tf.TensorSpec(input_shape, tf.float32, name="features")],
+        )
         converter = tf.lite.TFLiteConverter.from_saved_model(tmp)
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
         converter.representative_dataset = rep_data

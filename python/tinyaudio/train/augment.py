@@ -1,5 +1,6 @@
 """Augmentation. Waveform-domain (time shift, background noise) runs once per run to build augmented copies
-whose features go through the one C frontend; feature-domain (SpecAugment masks, mixup) runs per batch in numpy.
+whose features go through the one C frontend; feature-domain (shift, SpecAugment masks, mixup) runs
+per batch in numpy.
 """
 
 from __future__ import annotations
@@ -46,7 +47,11 @@ def load_noise_bank(folder: Path, sample_rate: int) -> list[np.ndarray]:
 
 
 def mix_noise(
-    audio: np.ndarray, bank: list[np.ndarray], snr_db: tuple[float, float], prob: float, rng: np.random.Generator
+    audio: np.ndarray,
+    bank: list[np.ndarray],
+    snr_db: tuple[float, float],
+    prob: float,
+    rng: np.random.Generator,
 ) -> np.ndarray:
     """Add a random excerpt of a random noise clip to each row with probability `prob`, at an SNR drawn
     uniformly from `snr_db` relative to the row's RMS (silent rows get noise at a small absolute level)."""
@@ -66,6 +71,26 @@ def mix_noise(
         target = (sig_rms if sig_rms > 1e-6 else 1e-3) / (10.0 ** (snr / 20.0))
         out[i] = audio[i] + excerpt * (target / noise_rms)
     return np.clip(out, -1.0, 1.0)
+
+
+def shift_frames(x: np.ndarray, max_frames: int, rng: np.random.Generator) -> np.ndarray:
+    """Feature-domain time shift of (B, frames, features[, 1]) by up to +-max_frames; the vacated frames take
+    each example's minimum (the log floor, i.e. silence). Cheap enough to run on every batch."""
+    if max_frames <= 0:
+        return x
+    out = np.empty_like(x)
+    frames = x.shape[1]
+    for b in range(len(x)):
+        s = int(rng.integers(-max_frames, max_frames + 1))
+        s = max(-frames + 1, min(frames - 1, s))
+        fill = x[b].min()
+        if s >= 0:
+            out[b, s:] = x[b, : frames - s]
+            out[b, :s] = fill
+        else:
+            out[b, :s] = x[b, -s:]
+            out[b, s:] = fill
+    return out
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from tinyaudio.errors import DatasetError, FrontendConfigError, RecipeError
 from tinyaudio.train.recipe import DatasetSection, FrontendSection, Recipe, datasets_root
 
 
-def resolve_data_path(section: DatasetSection, data_override: str | Path | None, recipe_source: str = "") -> Path:
+def resolve_data_path(
+    section: DatasetSection, data_override: str | Path | None, recipe_source: str = ""
+) -> Path:
     raw = str(data_override) if data_override is not None else section.path
     if not raw:
         raise RecipeError(f"{recipe_source}: no dataset: give --data DIR or set dataset.path in the recipe")
@@ -44,7 +46,9 @@ def open_labelled(path: Path, labels: list[str] | None) -> Any:
     if labels:
         missing = sorted(set(labels) - set(ds.labels))
         if missing:
-            raise RecipeError(f"dataset.labels: {', '.join(missing)} not in {path} (has {', '.join(ds.labels)})")
+            raise RecipeError(
+                f"dataset.labels: {', '.join(missing)} not in {path} (has {', '.join(ds.labels)})"
+            )
         keep = [i for i, c in enumerate(ds.clips) if c.label in set(labels)]
         ds = Dataset(ds.root, ds.layout, [ds.clips[i] for i in keep], list(labels))
     return ds
@@ -61,7 +65,9 @@ def select_split(ds: Any, section: DatasetSection, seed: int = 0) -> Any:
         else leave_one_group_out(ds, val_fraction=section.val_fraction, seed=seed)
     )
     if section.fold >= len(splits):
-        raise RecipeError(f"dataset.fold: {section.fold} is out of range; {section.split} has {len(splits)} folds (0-based)")
+        raise RecipeError(
+            f"dataset.fold: {section.fold} is out of range; {section.split} has {len(splits)} folds (0-based)"
+        )
     return splits[section.fold]
 
 
@@ -104,14 +110,19 @@ def augmented_copies(ds: Any, indices: np.ndarray, config: Any, recipe: Recipe, 
     return np.concatenate(out, axis=0)[..., None].astype(np.float32)
 
 
-def prepare(recipe: Recipe, data_path: Path, progress: bool = True, cache_dir: Path | None = None) -> PreparedData:
+def prepare(
+    recipe: Recipe, data_path: Path, progress: bool = True, cache_dir: Path | None = None
+) -> PreparedData:
     from tinyaudio.data import extract_features
 
     ds = open_labelled(data_path, recipe.dataset.labels)
     config = frontend_config(recipe.frontend)
     split = select_split(ds, recipe.dataset, seed=recipe.training.seed)
     if len(split.train) == 0 or len(split.test) == 0:
-        raise DatasetError(f"{data_path}: split {split.name!r} leaves {len(split.train)} train / {len(split.test)} test clips")
+        raise DatasetError(
+            f"{data_path}: split {split.name!r} leaves {len(split.train)} train / "
+            f"{len(split.test)} test clips"
+        )
     feats = extract_features(ds, config, cache_dir, progress=progress)[..., None].astype(np.float32)
     labels = ds.label_ids()
     x_train, y_train, source = feats[split.train], labels[split.train], np.asarray(split.train)

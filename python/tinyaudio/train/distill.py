@@ -1,6 +1,7 @@
 """Knowledge-distillation loss: alpha * CE(labels, student) + (1 - alpha) * T^2 * KL(teacher_T || student_T).
 
-`teacher_T` and `student_T` are softmax(logits / T). The T^2 factor keeps the soft-target gradients on the same
+`teacher_T` and `student_T` are softmax(logits / T). The T^2 factor keeps the soft-target gradients on the
+same
 scale as the hard-label ones when T changes (Hinton et al., 2015). Labels may be soft (mixup).
 """
 
@@ -42,7 +43,10 @@ def softmax_np(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
 
 
 def kd_loss_np(
-    labels: np.ndarray, student_logits: np.ndarray, teacher_logits: np.ndarray | None, alpha: float,
+    labels: np.ndarray,
+    student_logits: np.ndarray,
+    teacher_logits: np.ndarray | None,
+    alpha: float,
     temperature: float,
 ) -> np.ndarray:
     """Float64 numpy reference of `kd_loss` taking teacher logits (used by tests and reports)."""

@@ -1,5 +1,6 @@
 """The training loop: numpy batches with online SpecAugment and mixup, optional teacher (online or from
-precomputed logits), AdamW with warm-up + cosine decay, early stopping on validation accuracy, best weights kept.
+precomputed logits), AdamW with warm-up + cosine decay, early stopping on validation accuracy,
+best weights kept.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tinyaudio.train.augment import SpecAugmentSpec, mixup, spec_augment
+from tinyaudio.train.augment import SpecAugmentSpec, mixup, shift_frames, spec_augment
 from tinyaudio.train.distill import kd_loss
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ class FitConfig:
     seed: int = 0
     label_smoothing: float = 0.0
     mixup_alpha: float = 0.0
+    shift_frames: int = 0
     spec_augment: SpecAugmentSpec | None = None
     alpha: float = 1.0  # weight of the hard-label CE; 1.0 = no distillation
     temperature: float = 1.0
@@ -45,8 +47,12 @@ class History:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "loss": self.loss, "accuracy": self.accuracy, "val_loss": self.val_loss,
-            "val_accuracy": self.val_accuracy, "best_epoch": self.best_epoch, "epochs_run": self.epochs_run,
+            "loss": self.loss,
+            "accuracy": self.accuracy,
+            "val_loss": self.val_loss,
+            "val_accuracy": self.val_accuracy,
+            "best_epoch": self.best_epoch,
+            "epochs_run": self.epochs_run,
         }
 
 
@@ -113,8 +119,11 @@ def fit(
     total = steps_per_epoch * cfg.epochs
     warmup = min(steps_per_epoch * cfg.warmup_epochs, max(total - 1, 0))
     schedule = keras.optimizers.schedules.CosineDecay(
-        0.0 if warmup else cfg.learning_rate, decay_steps=max(total - warmup, 1), alpha=0.01,
-        warmup_target=cfg.learning_rate if warmup else None, warmup_steps=warmup,
+        0.0 if warmup else cfg.learning_rate,
+        decay_steps=max(total - warmup, 1),
+        alpha=0.01,
+        warmup_target=cfg.learning_rate if warmup else None,
+        warmup_steps=warmup,
     )
     optimizer = keras.optimizers.AdamW(learning_rate=schedule, weight_decay=cfg.weight_decay)
     distill = cfg.alpha < 1.0 and (teacher is not None or teacher_logits is not None)
@@ -122,7 +131,9 @@ def fit(
     weights = model.trainable_variables
 
     def _loss(y: Any, logits: Any, probs_t: Any) -> Any:
-        per_example = kd_loss(y, logits, probs_t, alpha, temperature) if distill else kd_loss(y, logits, None, 1, 1)
+        per_example = (
+            kd_loss(y, logits, probs_t, alpha, temperature) if distill else kd_loss(y, logits, None, 1, 1)
+        )
         extra = tf.add_n(model.losses) if model.losses else 0.0
         return tf.reduce_mean(per_example) + extra
 
@@ -156,6 +167,7 @@ def fit(
         losses, correct = [], 0
         for idx in _batches(n, cfg.batch_size, rng):
             xb, yb = x_train[idx], y_train_oh[idx]
+            xb = shift_frames(xb, cfg.shift_frames, rng)
             if cfg.spec_augment is not None:
                 xb = spec_augment(xb, cfg.spec_augment, rng)
             pb = train_probs_t[idx] if train_probs_t is not None else None
@@ -175,8 +187,15 @@ def fit(
         history.val_accuracy.append(val_acc)
         history.epochs_run = epoch + 1
         if on_epoch is not None:
-            on_epoch(epoch, {"loss": history.loss[-1], "accuracy": history.accuracy[-1],
-                             "val_loss": val_loss, "val_accuracy": val_acc})
+            on_epoch(
+                epoch,
+                {
+                    "loss": history.loss[-1],
+                    "accuracy": history.accuracy[-1],
+                    "val_loss": val_loss,
+                    "val_accuracy": val_acc,
+                },
+            )
         if val_acc > best_acc or (val_acc == best_acc and val_loss < best_loss):
             best_acc, best_loss, stale = val_acc, val_loss, 0
             best_weights = [v.numpy().copy() for v in model.weights]

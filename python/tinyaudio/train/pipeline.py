@@ -37,18 +37,31 @@ def _fit_config(recipe: Recipe, distill: bool, epochs: int | None = None, lr: fl
     a, t = recipe.augment, recipe.training
     masks = a.time_masks or a.freq_masks
     return FitConfig(
-        epochs=epochs or t.epochs, batch_size=t.batch_size, learning_rate=lr or t.learning_rate,
-        weight_decay=t.weight_decay, warmup_epochs=t.warmup_epochs, patience=t.patience, seed=t.seed,
-        label_smoothing=t.label_smoothing, mixup_alpha=a.mixup_alpha,
-        spec_augment=SpecAugmentSpec(a.time_masks, a.time_mask_max, a.freq_masks, a.freq_mask_max) if masks else None,
-        alpha=recipe.distillation.alpha if distill else 1.0, temperature=recipe.distillation.temperature,
+        epochs=epochs or t.epochs,
+        batch_size=t.batch_size,
+        learning_rate=lr or t.learning_rate,
+        weight_decay=t.weight_decay,
+        warmup_epochs=t.warmup_epochs,
+        patience=t.patience,
+        seed=t.seed,
+        label_smoothing=t.label_smoothing,
+        mixup_alpha=a.mixup_alpha,
+        shift_frames=a.shift_frames,
+        spec_augment=SpecAugmentSpec(a.time_masks, a.time_mask_max, a.freq_masks, a.freq_mask_max)
+        if masks
+        else None,
+        alpha=recipe.distillation.alpha if distill else 1.0,
+        temperature=recipe.distillation.temperature,
     )
 
 
 def _epoch_logger(log: Log, name: str) -> Callable[[int, dict[str, float]], None]:
     def on_epoch(epoch: int, m: dict[str, float]) -> None:
-        log(f"{name} epoch {epoch + 1}: loss {m['loss']:.3f} acc {m['accuracy']:.3f} "
-            f"val_loss {m['val_loss']:.3f} val_acc {m['val_accuracy']:.3f}")
+        log(
+            f"{name} epoch {epoch + 1}: loss {m['loss']:.3f} acc {m['accuracy']:.3f} "
+            f"val_loss {m['val_loss']:.3f} val_acc {m['val_accuracy']:.3f}"
+        )
+
     return on_epoch
 
 
@@ -89,23 +102,36 @@ def run_recipe(
     input_shape = tuple(int(d) for d in prep.features.shape[1:])
     x_val, y_val = prep.features[split.val], prep.labels[split.val]
     x_test, y_test = prep.features[split.test], prep.labels[split.test]
-    log(f"data: {data_path} ({ds.layout}), {len(ds)} clips, {n_classes} labels, split {split.name}: "
-        f"{len(split.train)} train (+{len(prep.x_train) - len(split.train)} augmented) / {len(split.val)} val / "
-        f"{len(split.test)} test; features {input_shape}")
+    log(
+        f"data: {data_path} ({ds.layout}), {len(ds)} clips, {n_classes} labels, split {split.name}: "
+        f"{len(split.train)} train (+{len(prep.x_train) - len(split.train)} augmented) / "
+        f"{len(split.val)} val / "
+        f"{len(split.test)} test; features {input_shape}"
+    )
     if len(x_val) == 0:  # early stopping needs something to watch; fall back to the clean training clips
         x_val, y_val = prep.features[split.train], prep.labels[split.train]
 
+    clean_train = prep.features[split.train]
+    input_norm = (float(clean_train.mean()), float(clean_train.std()))
     histories: dict[str, dict[str, Any]] = {}
     teacher_model, teacher_logits, teacher_acc = None, None, None
     t = recipe.teacher
     t0 = time.perf_counter()
     if t is not None and t.model is not None:
         seed_everything(recipe.training.seed)
-        teacher_model = build_model(t.model.name, input_shape, n_classes, **t.model.params)
+        teacher_model = build_model(t.model.name, input_shape, n_classes, input_norm, **t.model.params)
         log(f"teacher {t.model.name}: {teacher_model.count_params()} parameters")
         cfg = _fit_config(recipe, distill=False, epochs=t.epochs, lr=t.learning_rate)
-        h = fit(teacher_model, prep.x_train, prep.y_train, x_val, y_val, n_classes, cfg,
-                on_epoch=_epoch_logger(log, "teacher"))
+        h = fit(
+            teacher_model,
+            prep.x_train,
+            prep.y_train,
+            x_val,
+            y_val,
+            n_classes,
+            cfg,
+            on_epoch=_epoch_logger(log, "teacher"),
+        )
         histories["teacher"] = h.to_dict()
         teacher_model.trainable = False
         teacher_model.save(out_dir / "teacher.keras")
@@ -113,6 +139,13 @@ def run_recipe(
         teacher_model = load_keras_teacher(t.keras_file, input_shape, n_classes)
     elif t is not None and t.logits_file is not None:
         teacher_logits = load_teacher_logits(t.logits_file, ds)
+    teacher_logits_rows: np.ndarray | None = None
+    if teacher_model is not None and not recipe.distillation.teacher_online:
+        # Offline teacher: one forward pass over every training row (clean and augmented copies); SpecAugment
+        # and mixup then vary the student's input only, and mixup mixes the teacher's probabilities.
+        teacher_logits_rows = predict_logits(teacher_model, prep.x_train)
+    elif teacher_logits is not None:
+        teacher_logits_rows = teacher_logits[prep.train_source]
     if teacher_model is not None:
         teacher_acc = float(np.mean(np.argmax(predict_logits(teacher_model, x_test), -1) == y_test))
     elif teacher_logits is not None:
@@ -123,13 +156,21 @@ def run_recipe(
 
     t0 = time.perf_counter()
     seed_everything(recipe.training.seed)
-    student = build_model(recipe.model.name, input_shape, n_classes, **recipe.model.params)
+    student = build_model(recipe.model.name, input_shape, n_classes, input_norm, **recipe.model.params)
     log(f"student {recipe.model.name}: {student.count_params()} parameters")
     distill = teacher_model is not None or teacher_logits is not None
-    h = fit(student, prep.x_train, prep.y_train, x_val, y_val, n_classes, _fit_config(recipe, distill),
-            teacher=teacher_model,
-            teacher_logits=None if teacher_logits is None else teacher_logits[prep.train_source],
-            on_epoch=_epoch_logger(log, "student"))
+    h = fit(
+        student,
+        prep.x_train,
+        prep.y_train,
+        x_val,
+        y_val,
+        n_classes,
+        _fit_config(recipe, distill),
+        teacher=teacher_model if recipe.distillation.teacher_online else None,
+        teacher_logits=teacher_logits_rows,
+        on_epoch=_epoch_logger(log, "student"),
+    )
     histories["student"] = h.to_dict()
     timings["student"] = time.perf_counter() - t0
     float_pred = np.argmax(predict_logits(student, x_test), -1)
@@ -138,7 +179,6 @@ def run_recipe(
     log(f"student float test accuracy {float_acc:.4f}")
 
     t0 = time.perf_counter()
-    clean_train = prep.features[split.train]
     rep = representative_subset(clean_train, recipe.quantize.representative_samples, recipe.training.seed)
     flatbuffer = convert_int8(student, rep)
     check_int8_model(flatbuffer)
@@ -147,12 +187,18 @@ def run_recipe(
     t0 = time.perf_counter()
     result = evaluate_int8(flatbuffer, x_test, y_test, labels, engine="litert")
     timings["evaluate"] = time.perf_counter() - t0
-    log(f"int8 test accuracy {result.accuracy:.4f} (float {float_acc:.4f}, drop {100 * (float_acc - result.accuracy):.2f} pp)")
+    log(
+        f"int8 test accuracy {result.accuracy:.4f} (float {float_acc:.4f}, "
+        f"drop {100 * (float_acc - result.accuracy):.2f} pp)"
+    )
 
     facts = model_facts(flatbuffer)
     split_info = {
-        **split.describe(), "kind": recipe.dataset.split, "fold": recipe.dataset.fold,
-        "val_fraction": recipe.dataset.val_fraction, "seed": recipe.training.seed,
+        **split.describe(),
+        "kind": recipe.dataset.split,
+        "fold": recipe.dataset.fold,
+        "val_fraction": recipe.dataset.val_fraction,
+        "seed": recipe.training.seed,
         "labels_filter": recipe.dataset.labels,
     }
     metrics = {
@@ -192,6 +238,10 @@ def run_recipe(
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
     plot_curves(histories, out_dir / "curves.png")
-    plot_confusion(result.confusion, labels, out_dir / "confusion_int8.png",
-                   f"{recipe.name} int8: {result.accuracy:.3f} on {len(y_test)} test clips")
+    plot_confusion(
+        result.confusion,
+        labels,
+        out_dir / "confusion_int8.png",
+        f"{recipe.name} int8: {result.accuracy:.3f} on {len(y_test)} test clips",
+    )
     return RunResult(out_dir, metrics, manifest, timings)

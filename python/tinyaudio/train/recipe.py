@@ -56,12 +56,14 @@ class TeacherSection:
 class DistillationSection:
     alpha: float = 0.5  # weight of the hard-label cross-entropy
     temperature: float = 4.0
+    teacher_online: bool = False  # run the teacher on every augmented batch (slower) instead of once per row
 
 
 @dataclass
 class AugmentSection:
     copies: int = 0  # waveform-augmented copies of the training set (time shift + noise), computed once
-    time_shift: float = 0.0  # max shift as a fraction of the clip
+    time_shift: float = 0.0  # max waveform shift of the copies, as a fraction of the clip
+    shift_frames: int = 0  # max feature-domain shift (frames) applied to every training batch
     noise_dir: str | None = None
     noise_prob: float = 0.8
     noise_snr_db: list[float] = field(default_factory=lambda: [5.0, 25.0])
@@ -178,7 +180,8 @@ def _build(cls: Any, data: dict[str, Any], where: str) -> Any:
     if unknown:
         prefix = f"{where}." if where else ""
         raise RecipeError(
-            f"unknown key {prefix}{unknown[0]}" + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else "")
+            f"unknown key {prefix}{unknown[0]}"
+            + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else "")
             + f"; allowed under {where or 'the top level'}: {', '.join(allowed)}"
         )
     kwargs = {k: _convert(v, hints[k], f"{where}.{k}" if where else k) for k, v in data.items()}
@@ -204,23 +207,36 @@ def _check_values(r: Recipe) -> None:
     a = r.augment
     need(a.copies >= 0, "augment.copies", "must be >= 0")
     need(0.0 <= a.time_shift < 1.0, "augment.time_shift", "must be a fraction in [0, 1)")
+    need(a.shift_frames >= 0, "augment.shift_frames", "must be >= 0")
     need(0.0 <= a.noise_prob <= 1.0, "augment.noise_prob", "must be in [0, 1]")
-    need(len(a.noise_snr_db) == 2 and a.noise_snr_db[0] <= a.noise_snr_db[1], "augment.noise_snr_db",
-         "must be [low, high] in dB")
+    need(
+        len(a.noise_snr_db) == 2 and a.noise_snr_db[0] <= a.noise_snr_db[1],
+        "augment.noise_snr_db",
+        "must be [low, high] in dB",
+    )
     for key in ("time_masks", "time_mask_max", "freq_masks", "freq_mask_max"):
         need(getattr(a, key) >= 0, f"augment.{key}", "must be >= 0")
     need(a.mixup_alpha >= 0, "augment.mixup_alpha", "must be >= 0 (0 = off)")
     need(r.quantize.representative_samples >= 1, "quantize.representative_samples", "must be >= 1")
     if r.teacher is not None:
         sources = [s for s in (r.teacher.model, r.teacher.keras_file, r.teacher.logits_file) if s is not None]
-        need(len(sources) == 1, "teacher", "give exactly one of teacher.model, teacher.keras_file, teacher.logits_file")
+        need(
+            len(sources) == 1,
+            "teacher",
+            "give exactly one of teacher.model, teacher.keras_file, teacher.logits_file",
+        )
         need(r.teacher.epochs is None or r.teacher.epochs >= 1, "teacher.epochs", "must be >= 1")
     from tinyaudio.models import MODEL_NAMES
 
-    need(r.model.name in MODEL_NAMES, "model.name", f"{r.model.name!r} is not one of {', '.join(MODEL_NAMES)}")
+    need(
+        r.model.name in MODEL_NAMES, "model.name", f"{r.model.name!r} is not one of {', '.join(MODEL_NAMES)}"
+    )
     if r.teacher is not None and r.teacher.model is not None:
-        need(r.teacher.model.name in MODEL_NAMES, "teacher.model.name",
-             f"{r.teacher.model.name!r} is not one of {', '.join(MODEL_NAMES)}")
+        need(
+            r.teacher.model.name in MODEL_NAMES,
+            "teacher.model.name",
+            f"{r.teacher.model.name!r} is not one of {', '.join(MODEL_NAMES)}",
+        )
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -252,7 +268,9 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
     return data
 
 
-def recipe_from_dict(data: dict[str, Any], source: str = "<dict>", overrides: list[str] | None = None) -> Recipe:
+def recipe_from_dict(
+    data: dict[str, Any], source: str = "<dict>", overrides: list[str] | None = None
+) -> Recipe:
     if not isinstance(data, dict):
         raise RecipeError(f"{source}: a recipe must be a YAML mapping, got {type(data).__name__}")
     data = apply_overrides(dict(data), overrides or [])

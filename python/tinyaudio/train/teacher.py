@@ -11,7 +11,7 @@ from tinyaudio.errors import RecipeError
 
 
 def load_keras_teacher(path: str | Path, input_shape: tuple[int, ...], num_classes: int) -> Any:
-    """A user's Keras model; returns a model producing logits (log-probabilities if it outputs probabilities)."""
+    """A user's Keras model; returns a logits model (log-probabilities if it outputs probabilities)."""
     import keras
 
     p = Path(path)
@@ -22,9 +22,13 @@ def load_keras_teacher(path: str | Path, input_shape: tuple[int, ...], num_class
     except Exception as err:  # keras raises several types for bad files
         raise RecipeError(f"teacher.keras_file: {p} is not a loadable Keras model ({err})") from err
     if tuple(model.input_shape[1:]) != tuple(input_shape):
-        raise RecipeError(f"teacher.keras_file: {p} takes input {model.input_shape[1:]}, the features are {input_shape}")
+        raise RecipeError(
+            f"teacher.keras_file: {p} takes input {model.input_shape[1:]}, the features are {input_shape}"
+        )
     if int(model.output_shape[-1]) != num_classes:
-        raise RecipeError(f"teacher.keras_file: {p} has {model.output_shape[-1]} outputs, the dataset {num_classes} labels")
+        raise RecipeError(
+            f"teacher.keras_file: {p} has {model.output_shape[-1]} outputs, the dataset {num_classes} labels"
+        )
     probe = np.asarray(model(np.zeros((2, *input_shape), np.float32), training=False))
     if np.all(probe >= 0) and np.allclose(probe.sum(-1), 1.0, atol=1e-3):
         inp = keras.Input(input_shape)
@@ -44,7 +48,9 @@ def load_teacher_logits(path: str | Path, dataset: Any) -> np.ndarray:
     if p.suffix == ".npy":
         logits = np.load(p)
         if logits.shape != (len(dataset), n_classes):
-            raise RecipeError(f"teacher.logits_file: {p} is {logits.shape}, need ({len(dataset)}, {n_classes})")
+            raise RecipeError(
+                f"teacher.logits_file: {p} is {logits.shape}, need ({len(dataset)}, {n_classes})"
+            )
         return logits.astype(np.float32)
     try:
         data = np.load(p, allow_pickle=False)
@@ -52,7 +58,9 @@ def load_teacher_logits(path: str | Path, dataset: Any) -> np.ndarray:
     except (KeyError, ValueError, OSError) as err:
         raise RecipeError(f"teacher.logits_file: {p} needs arrays 'paths' and 'logits' ({err})") from err
     if logits.ndim != 2 or logits.shape[1] != n_classes or len(paths) != len(logits):
-        raise RecipeError(f"teacher.logits_file: {p}: logits {logits.shape} for {len(paths)} paths, {n_classes} labels")
+        raise RecipeError(
+            f"teacher.logits_file: {p}: logits {logits.shape} for {len(paths)} paths, {n_classes} labels"
+        )
     index = {}
     for i, raw in enumerate(paths):
         q = Path(raw)
