@@ -4,6 +4,9 @@ CONCATENATION, BATCH_MATMUL). The parameter arithmetic itself lives in compile/s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from tinyaudio.compile.ir import Quantization, Tensor
 from tinyaudio.compile.ops import OpContext
 from tinyaudio.compile.s8_params import KernelParamError, Params
@@ -31,7 +34,10 @@ def int8_quant(ctx: OpContext, t: Tensor) -> Quantization:
     return ctx.require_quant(t)
 
 
-def params_or_fail(ctx: OpContext, fn, *args, tensor: Tensor | None = None):  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+
+
+def params_or_fail(ctx: OpContext, fn: Callable[..., T], *args: Any, tensor: Tensor | None = None) -> T:
     """Calls a s8_params function, turning its refusals into the compiler's error format."""
     try:
         return fn(*args)

@@ -177,7 +177,7 @@ def emit_unpack(ctx: OpContext) -> None:
 @register("PACK")
 def emit_pack(ctx: OpContext) -> None:
     out = ctx.output(0)
-    qo = int8_quant(ctx, out)
+    int8_quant(ctx, out)
     inputs = [ctx.input(i) for i in range(ctx.num_inputs())]
     opts = ctx.options(PACK_OPTIONS)
     axis = opts.get_int(1, 0) if opts else 0
@@ -188,7 +188,6 @@ def emit_pack(ctx: OpContext) -> None:
     for t in inputs:
         int8_quant(ctx, t)
         ctx.require(tuple(t.shape) == tuple(inputs[0].shape), "PACK inputs differ in shape", t)
-    del qo
     # Stacking along `axis` is concatenating blocks of prod(shape[axis:]) per outer index.
     outer = 1
     for d in inputs[0].shape[:axis]:
