@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -15,8 +16,8 @@ app.add_typer(datasets_app, name="datasets")
 
 @datasets_app.command("info")
 def info(
-    path: Path = typer.Argument(..., help="Dataset folder or CSV manifest."),
-    subset: str = typer.Option(None, help="'esc10' to pick ESC-10 out of ESC-50."),
+    path: Annotated[Path, typer.Argument(help="Dataset folder or CSV manifest.")],
+    subset: Annotated[str | None, typer.Option(help="'esc10' to pick ESC-10 out of ESC-50.")] = None,
 ) -> None:
     """Print classes, clip counts, durations, sample rates and groups (speakers/folds) found."""
     import soundfile
@@ -48,7 +49,14 @@ def info(
     for label in ds.labels:
         d = seconds[label]
         if d:
-            table.add_row(label, str(len(d)), f"{sum(d):.1f}", f"{min(d):.3f}", f"{sum(d) / len(d):.3f}", f"{max(d):.3f}")
+            table.add_row(
+                label,
+                str(len(d)),
+                f"{sum(d):.1f}",
+                f"{min(d):.3f}",
+                f"{sum(d) / len(d):.3f}",
+                f"{max(d):.3f}",
+            )
         else:
             table.add_row(label, "0", "-", "-", "-", "-")
     console.print(table)
@@ -63,8 +71,10 @@ def info(
 
 @datasets_app.command("fetch")
 def fetch(
-    name: str = typer.Argument(..., help="Dataset name: fsdd."),
-    cache_dir: Path = typer.Option(None, help="Where to keep it (default: the user's cache directory)."),
+    name: Annotated[str, typer.Argument(help="Dataset name: fsdd.")],
+    cache_dir: Annotated[
+        Path | None, typer.Option(help="Where to keep it (default: the user's cache directory).")
+    ] = None,
 ) -> None:
     """Download a public dataset (pinned commit, verified digest) and print where it is."""
     from tinyaudio.data.download import fetch as fetch_dataset

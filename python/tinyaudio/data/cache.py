@@ -77,7 +77,7 @@ def load_audio(
     """
     paths = _paths(items)
     audio = np.zeros((len(paths), clip_samples), dtype=np.float32)
-    kept = []
+    kept: list[int] = []
     with _progress(len(paths), "decoding", progress) as bar:
         task = bar.add_task("decoding", total=len(paths))
         for i, path in enumerate(paths):

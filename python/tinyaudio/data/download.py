@@ -71,7 +71,9 @@ def fetch(name: str, cache_dir: Path | None = None) -> Path:
                 f"Download it yourself and pass its folder with --data."
             ) from None
         with tarfile.open(archive) as tar:
-            members = [m for m in tar.getmembers() if f"/{spec.member_dir}/" in m.name and m.name.endswith(".wav")]
+            members = [
+                m for m in tar.getmembers() if f"/{spec.member_dir}/" in m.name and m.name.endswith(".wav")
+            ]
             for m in members:
                 m.name = Path(m.name).name  # flatten; never trust archive paths
                 tar.extract(m, Path(tmp) / "rec", filter="data")

@@ -2,8 +2,8 @@
 
 Supported layouts, detected in this order:
 - `esc50`: ESC-50 as released (`meta/esc50.csv` + `audio/`); `esc10` when only the ESC-10 subset is wanted.
-- `manifest`: a `metadata.csv` (as in ../shared/datasets) or any CSV given directly, columns `path,label[,group]`
-  (`speaker_or_fold` is accepted as the group column).
+- `manifest`: a `metadata.csv` (as in ../shared/datasets) or any CSV given directly, columns
+  `path,label[,group]` (`speaker_or_fold` is accepted as the group column).
 - `fsdd`: FSDD's flat `recordings/` folder of `<digit>_<speaker>_<take>.wav`.
 - `folders`: `<label>/<clip>.wav`. Speech Commands is this plus `validation_list.txt`/`testing_list.txt`.
 """
@@ -73,7 +73,9 @@ def open_dataset(path: str | Path, *, subset: str | None = None) -> Dataset:
         ds = _read_esc50(root, esc10_only=subset == "esc10")
     elif (root / "metadata.csv").is_file():
         ds = _read_manifest(root / "metadata.csv", root)
-    elif (root / "recordings").is_dir() and any(_FSDD_NAME.match(p.name) for p in (root / "recordings").iterdir()):
+    elif (root / "recordings").is_dir() and any(
+        _FSDD_NAME.match(p.name) for p in (root / "recordings").iterdir()
+    ):
         ds = _read_fsdd(root / "recordings", root)
     elif any(_FSDD_NAME.match(p.name) for p in root.glob("*.wav")):
         ds = _read_fsdd(root, root)
@@ -82,7 +84,9 @@ def open_dataset(path: str | Path, *, subset: str | None = None) -> Dataset:
     if not ds.clips:
         raise DatasetError(f"{root}: no .wav clips found")
     if len(ds.labels) < 2:
-        raise DatasetError(f"{root}: found only one label ({ds.labels[0]!r}); a classifier needs at least two")
+        raise DatasetError(
+            f"{root}: found only one label ({ds.labels[0]!r}); a classifier needs at least two"
+        )
     return ds
 
 
@@ -108,8 +112,12 @@ def _read_manifest(csv_path: Path, base: Path) -> Dataset:
             reader = csv.DictReader(f)
             columns = reader.fieldnames or []
             if "path" not in columns or "label" not in columns:
-                raise DatasetError(f"{csv_path}: a manifest needs 'path' and 'label' columns, found {columns}")
-            group_col = next((c for c in ("group", "speaker_or_fold", "fold", "speaker") if c in columns), None)
+                raise DatasetError(
+                    f"{csv_path}: a manifest needs 'path' and 'label' columns, found {columns}"
+                )
+            group_col = next(
+                (c for c in ("group", "speaker_or_fold", "fold", "speaker") if c in columns), None
+            )
             clips = []
             for line_no, row in enumerate(reader, start=2):
                 rel, label = (row.get("path") or "").strip(), (row.get("label") or "").strip()
@@ -130,7 +138,9 @@ def _read_manifest(csv_path: Path, base: Path) -> Dataset:
     names = [c.path.name for c in clips]
     if names and all(_FSDD_NAME.match(n) for n in names):
         layout = "fsdd"
-    elif (base / "validation_list.txt").is_file() or any(_SPEECH_COMMANDS_NAME.match(n) for n in names[:1000]):
+    elif (base / "validation_list.txt").is_file() or any(
+        _SPEECH_COMMANDS_NAME.match(n) for n in names[:1000]
+    ):
         layout = "speech_commands"
     elif group_col == "fold" or ("freesound_id" in columns and all(c.group.isdigit() for c in clips)):
         layout = "esc"  # predefined cross-validation folds

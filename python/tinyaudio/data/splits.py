@@ -26,7 +26,12 @@ class Split:
     test: np.ndarray
 
     def describe(self) -> dict[str, object]:
-        return {"name": self.name, "n_train": len(self.train), "n_val": len(self.val), "n_test": len(self.test)}
+        return {
+            "name": self.name,
+            "n_train": len(self.train),
+            "n_val": len(self.val),
+            "n_test": len(self.test),
+        }
 
 
 def _unit_hash(text: str) -> float:

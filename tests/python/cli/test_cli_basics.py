@@ -10,7 +10,9 @@ from tinyaudio import __version__
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tinyaudio", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tinyaudio", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_help_lists_the_stages_and_does_not_import_tensorflow() -> None:

@@ -24,7 +24,9 @@ def _tone(n: int = 1600, rate: int = RATE) -> np.ndarray:
     "subtype,tolerance",
     [("PCM_U8", 1 / 64), ("PCM_16", 1e-4), ("PCM_24", 1e-6), ("PCM_32", 1e-7), ("FLOAT", 0), ("DOUBLE", 0)],
 )
-def test_every_encoding_decodes_to_the_same_float_signal(tmp_path: Path, subtype: str, tolerance: float) -> None:
+def test_every_encoding_decodes_to_the_same_float_signal(
+    tmp_path: Path, subtype: str, tolerance: float
+) -> None:
     tone = _tone()
     path = tmp_path / f"tone_{subtype}.wav"
     soundfile.write(path, tone, RATE, subtype=subtype)
