@@ -6,6 +6,9 @@
  * normalizes clips (mlperf-mfcc divides by the clip's largest sample) the gain must be known before
  * the first hop, so the clip is buffered first; otherwise hops go straight from the source to the core.
  *
+ * With a third argument STRIDE the input is one continuous stream instead (a microphone): after the
+ * first full window, a result every STRIDE frames (streaming ignores clip normalization: gain 1).
+ *
  * Console lines (parsed by python/tinyaudio/emulate): "TA_DONE clips=N", "TA_STACK_HWM bytes=N",
  * "TA_ERROR ..." on failure (exit code 1 = platform, 2 = application core). */
 #include <stddef.h>
@@ -88,6 +91,47 @@ static ta_status_t run_streamed_clip(uint32_t count, uint32_t hop, ta_app_result
     return ta_app_end_clip(&ta_app_instance, result);
 }
 
+/* Decimal argument -> value, 0 if it is not a positive number. */
+static uint32_t parse_count(const char *text)
+{
+    uint32_t value = 0;
+    for (; *text != '\0'; ++text) {
+        if (*text < '0' || *text > '9' || value > 100000000u) {
+            return 0u;
+        }
+        value = value * 10u + (uint32_t)(*text - '0');
+    }
+    return value;
+}
+
+/* Streaming: hops from the platform until the input ends, a result whenever the core has one. */
+static int run_stream(uint32_t stride, uint32_t hop)
+{
+    ta_status_t st = ta_app_begin_stream(&ta_app_instance, stride);
+    if (st != TA_OK) {
+        return fail("ta_app_begin_stream failed with status", (int32_t)st);
+    }
+    uint32_t results = 0;
+    while (ta_platform_read_pcm(ta_app_hop_buffer, hop) == TA_PLATFORM_OK) {
+        ta_app_result_t result;
+        st = ta_app_push_hop(&ta_app_instance, ta_app_hop_buffer, &result);
+        if (st != TA_OK) {
+            return fail("hop failed with status", (int32_t)st);
+        }
+        if (result.ready) {
+            if (ta_platform_emit_result(result.index, result.label, result.scores, TA_MODEL_OUTPUT_BYTES) !=
+                TA_PLATFORM_OK) {
+                return fail("cannot emit result", (int32_t)result.index);
+            }
+            results++;
+        }
+    }
+    log_number("TA_DONE results=", results);
+    log_number("TA_STACK_HWM bytes=", ta_platform_stack_high_water());
+    ta_platform_close();
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (ta_platform_open(argc, argv) != TA_PLATFORM_OK) {
@@ -102,6 +146,13 @@ int main(int argc, char **argv)
     const int normalize = ta_model_frontend.normalize != (uint8_t)TA_NORMALIZE_NONE;
     if (hop > TA_FRONTEND_MAX_FFT) {
         return fail("hop longer than TA_FRONTEND_MAX_FFT", (int32_t)hop);
+    }
+    if (argc > 3) {
+        uint32_t stride = parse_count(argv[3]);
+        if (stride == 0u) {
+            return fail("STRIDE must be a positive number of frames, got length", (int32_t)strlen(argv[3]));
+        }
+        return run_stream(stride, hop);
     }
     if (normalize && (clip > TA_APP_MAX_CLIP_SAMPLES || TA_APP_MAX_CLIP_SAMPLES == 0u)) {
         return fail("clip longer than TA_APP_MAX_CLIP_SAMPLES", (int32_t)clip);

@@ -15,7 +15,7 @@ static struct timespec t0;
 ta_platform_status_t ta_platform_open(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s PCM_F32_FILE RESULTS_TXT\n", argc > 0 ? argv[0] : "ta_app");
+        fprintf(stderr, "usage: %s PCM_F32_FILE RESULTS_TXT [STRIDE_FRAMES]\n", argc > 0 ? argv[0] : "ta_app");
         return TA_PLATFORM_BAD_ARGUMENT;
     }
     pcm_in = fopen(argv[1], "rb");

@@ -26,7 +26,7 @@ ta_platform_status_t ta_platform_open(int argc, char **argv)
 {
     console = ta_semihost_open(":tt", TA_SEMIHOST_MODE_WRITE_TEXT);
     if (argc < 3) {
-        ta_semihost_write0("usage: ta_app PCM_F32_FILE RESULTS_TXT (semihosting arguments)\n");
+        ta_semihost_write0("usage: ta_app PCM_F32_FILE RESULTS_TXT [STRIDE_FRAMES] (semihosting arguments)\n");
         return TA_PLATFORM_BAD_ARGUMENT;
     }
     pcm_in = ta_semihost_open(argv[1], TA_SEMIHOST_MODE_READ_BINARY);

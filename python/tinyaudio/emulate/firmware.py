@@ -198,3 +198,50 @@ def _run_host(build: FirmwareBuild, args: list[str], timeout: float) -> str:
         detail = " | ".join((proc.stdout + proc.stderr).strip().splitlines()[-3:])
         raise BuildError(f"the host firmware failed with {describe_exit(proc.returncode)}: {detail}")
     return proc.stdout
+
+
+@dataclass(frozen=True)
+class StreamRun:
+    """Results of the firmware fed one continuous stream: window k ends at frame
+    num_frames - 1 + k * stride_frames."""
+
+    scores: np.ndarray        # (K, num_scores) int8
+    predictions: np.ndarray   # (K,)
+    instructions: InstructionCounts | None
+
+
+def run_stream(
+    model_dir: str | Path, target: str | Target, audio: np.ndarray, stride_frames: int, *,
+    count_instructions: bool = False, timeout: float = 1800.0,
+) -> StreamRun:
+    """Feeds `audio` (1-D float32 at the model's rate) hop by hop as one stream (a microphone) and returns a
+    result every `stride_frames` frames once the first window is full. Streaming applies no clip
+    normalization, so models whose frontend normalizes clips are refused."""
+    model_dir = Path(model_dir).resolve()
+    tgt = get_target(target) if isinstance(target, str) else target
+    frontend = model_frontend(model_dir)
+    if str(frontend.get("normalize", "none")) != "none":
+        raise BuildError(f"{model_dir}: the frontend normalizes whole clips ({frontend['normalize']}); "
+                         "streaming has no clip to normalize")
+    if stride_frames < 1:
+        raise BuildError("stride_frames must be >= 1")
+    build = build_firmware(model_dir, tgt)
+    if build.app is None:
+        raise BuildError(f"{model_dir}: this model has no frontend, so the firmware app was not built")
+    num_scores = _output_size(read_manifest(model_dir), build)
+    samples = np.ascontiguousarray(np.asarray(audio, dtype="<f4").reshape(-1))
+    with tempfile.TemporaryDirectory(prefix="ta_stream_") as tmp:
+        pcm = Path(tmp) / "stream.f32"
+        results = Path(tmp) / "results.txt"
+        samples.tofile(pcm)
+        args = [str(pcm), str(results), str(int(stride_frames))]
+        counts = None
+        if tgt.is_qemu:
+            raw = run_qemu(build.app, tgt, args, count_instructions=count_instructions, timeout=timeout)
+            run = check(raw, f"the firmware on {tgt.name}")
+            counts = run.instructions
+        else:
+            _run_host(build, args, timeout)
+        text = results.read_text() if results.is_file() else ""
+    predictions, scores = parse_results(text, num_scores)
+    return StreamRun(scores, predictions, counts)

@@ -119,3 +119,43 @@ def test_run_cli_json(speech_commands_model: FixtureModel, tmp_path: Path) -> No
     assert all(c["label"] in speech_commands_model.labels and len(c["scores"]) == 12 for c in doc["clips"])
     assert doc["instructions_per_inference"] > 0 and doc["frontend_instructions_per_second_of_audio"] > 0
     assert doc["size"]["flash_bytes"] > 0 and doc["size"]["ram_bytes"] > 0
+
+
+@pytest.mark.parametrize("target", ["host", "qemu-m4"])
+def test_streaming_windows_equal_python(fsdd_model: FixtureModel, target: str) -> None:
+    """A microphone-like stream (several clips back to back), a result every `stride` frames: each equals
+    the Python pipeline on the same window of the stream's frames."""
+    from tinyaudio.data import load_wav
+    from tinyaudio.emulate.firmware import run_stream
+    from tinyaudio.evaluate import quantize_input
+    from tinyaudio.frontend import FrontendConfig, compute_features
+
+    manifest = json.loads((fsdd_model.model_dir / "manifest.json").read_text())
+    audio = np.concatenate([load_wav(p, 8000) for p in fsdd_model.test_paths[:6]]).astype(np.float32)
+    hop = int(manifest["frontend"]["hop_length"])
+    audio = audio[: len(audio) // hop * hop]
+    stride = 7
+    run = run_stream(fsdd_model.model_dir, target, audio, stride)
+    stream_config = FrontendConfig.from_dict({**manifest["frontend"], "clip_samples": len(audio)})
+    frames = compute_features(audio, stream_config)
+    shape, scale, zero_point = model_input_quant(fsdd_model.tflite)
+    windows = np.stack([frames[k:k + shape[1]] for k in range(0, len(frames) - shape[1] + 1, stride)])
+    expected = run_engine("tflm", fsdd_model.tflite, quantize_input(windows.reshape(-1, *shape[1:]), scale,
+                                                                   zero_point))
+    assert len(windows) >= 10
+    np.testing.assert_array_equal(run.scores, expected)
+
+
+def test_host_firmware_clean_under_sanitizers(speech_commands_model: FixtureModel) -> None:
+    """The host build of the whole firmware under ASan/UBSan (the clip-buffer path of a normalizing
+    frontend included) gives the same answers as the plain build and no findings (a finding aborts)."""
+    from dataclasses import replace
+
+    from tinyaudio.emulate.build import BuildOptions, read_manifest
+
+    manifest = read_manifest(speech_commands_model.model_dir)
+    options = replace(BuildOptions.from_manifest(manifest), sanitize=True)
+    paths = speech_commands_model.test_paths[:6]
+    sanitized = run_wav_files(speech_commands_model.model_dir, "host", paths, options=options)
+    plain = run_wav_files(speech_commands_model.model_dir, "host", paths)
+    np.testing.assert_array_equal(sanitized.scores, plain.scores)
