@@ -17,6 +17,7 @@
 
 #include "ta_app.h"
 #include "ta_platform.h"
+#include "ta_probe.h"
 #include "ta_result_format.h"
 
 /* Largest clip this build buffers for normalization; the build passes the model's clip length. */
@@ -166,7 +167,11 @@ int main(int argc, char **argv)
             if (ta_platform_read_pcm(ta_app_clip_buffer, clip) != TA_PLATFORM_OK) {
                 break;
             }
-            st = ta_app_begin_clip(&ta_app_instance, ta_frontend_clip_gain(&ta_model_frontend, ta_app_clip_buffer, clip));
+            /* The clip's normalization gain is frontend work: counted with it. */
+            ta_probe_frontend_begin();
+            float gain = ta_frontend_clip_gain(&ta_model_frontend, ta_app_clip_buffer, clip);
+            ta_probe_frontend_end();
+            st = ta_app_begin_clip(&ta_app_instance, gain);
             if (st == TA_OK) {
                 st = run_buffered_clip(ta_app_clip_buffer, clip, hop, &result);
             }
