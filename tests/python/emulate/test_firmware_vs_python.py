@@ -159,3 +159,14 @@ def test_host_firmware_clean_under_sanitizers(speech_commands_model: FixtureMode
     sanitized = run_wav_files(speech_commands_model.model_dir, "host", paths, options=options)
     plain = run_wav_files(speech_commands_model.model_dir, "host", paths)
     np.testing.assert_array_equal(sanitized.scores, plain.scores)
+
+
+def test_firmware_on_m55_equals_m4_and_python(speech_commands_model: FixtureModel) -> None:
+    """The Cortex-M55 build (MVE-capable compiler output, other libm code paths) answers like the M4 and
+    Python on a subset of clips."""
+    expected, expected_scores = python_int8_predictions(speech_commands_model)
+    n = 40
+    m55 = run_wav_files(speech_commands_model.model_dir, "qemu-m55", speech_commands_model.test_paths[:n],
+                        count_instructions=False)
+    np.testing.assert_array_equal(m55.scores, expected_scores[:n])
+    np.testing.assert_array_equal(m55.predictions, expected[:n])
