@@ -53,6 +53,9 @@ def _load_inputs(path: Path) -> np.ndarray:
 @app.command("run")
 def run_command(
     model_dir: Annotated[Path, typer.Argument(help="Output directory of `tinyaudio compile`.")],
+    more_wavs: Annotated[
+        list[Path] | None, typer.Argument(help="More WAV files after --wav (--wav a.wav b.wav ...).")
+    ] = None,
     target: Annotated[str, typer.Option("--target", help="Where to run: host, qemu-m4, qemu-m55.")] = "host",
     input_path: Annotated[
         Path | None, typer.Option("--input", help="N stacked input tensors (.npy, model input dtype).")
@@ -72,10 +75,13 @@ def run_command(
 ) -> None:
     """Build the compiled model for a target (cached) and run raw input tensors through it, or run WAV
     clips through the whole firmware (C frontend + model) with --wav/--data."""
+    if more_wavs and not wav:
+        extra = " ".join(str(p) for p in more_wavs)
+        raise BuildError(f"unexpected argument(s) {extra} (WAV files go after --wav)")
     if wav or data is not None:
         from tinyaudio.emulate.cli_support import run_audio
 
-        run_audio(model_dir, target, list(wav or []), data, json_path)
+        run_audio(model_dir, target, list(wav or []) + list(more_wavs or []), data, json_path)
         return
     if input_path is None or output_path is None:
         raise BuildError("give --input X.npy and --output Y.npy, or --wav FILE... / --data DIR")

@@ -15,7 +15,9 @@ def run_audio(
     import typer
 
     from tinyaudio.emulate.firmware import run_wav_files
+    from tinyaudio.emulate.targets import get_target
 
+    get_target(target)  # an unknown target is reported before any file is read
     paths: list[Path] = list(wavs)
     true_labels: list[str] | None = None
     if data is not None:
