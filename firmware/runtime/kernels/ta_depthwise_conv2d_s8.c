@@ -2,6 +2,86 @@
 
 #include "ta_quant.h"
 
+/* Channels accumulated together per output pixel when depth_multiplier == 1 (stack: 2 x 4 x this). */
+#define TA_DW_CHUNK 32
+
+static void ta_dw_valid_range(int32_t origin, int32_t dilation, int32_t taps, int32_t size, int32_t *start,
+                              int32_t *end)
+{
+    int32_t s = 0, e = taps;
+    while (s < taps && origin + dilation * s < 0) {
+        ++s;
+    }
+    while (e > s && origin + dilation * (e - 1) >= size) {
+        --e;
+    }
+    *start = s;
+    *end = e;
+}
+
+/* depth_multiplier == 1: channel c of the output reads channel c of the input, so for each valid tap
+ * a contiguous run of channels is multiplied at once (input and filter both channel-innermost). */
+static void ta_depthwise_conv2d_s8_m1(const ta_depthwise_conv2d_s8_params_t *p, const int8_t *restrict input,
+                                      const int8_t *restrict filter, const int32_t *restrict bias,
+                                      int8_t *restrict output)
+{
+    const int32_t in_h = p->input_h, in_w = p->input_w, ch = p->input_c;
+    const int32_t f_h = p->filter_h, f_w = p->filter_w;
+    const int32_t out_h = p->output_h, out_w = p->output_w;
+    const int32_t stride_h = p->stride_h, stride_w = p->stride_w;
+    const int32_t dil_h = p->dilation_h, dil_w = p->dilation_w;
+    const int32_t pad_h = p->pad_h, pad_w = p->pad_w;
+    const int32_t input_offset = p->input_offset, output_offset = p->output_offset;
+    const int32_t act_min = p->activation_min, act_max = p->activation_max;
+    const int32_t *multiplier = p->output_multiplier;
+    const int32_t *shift = p->output_shift;
+    int32_t acc[TA_DW_CHUNK];
+    int32_t fsum[TA_DW_CHUNK];
+
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *in_batch = input + b * in_h * in_w * ch;
+        for (int32_t out_y = 0; out_y < out_h; ++out_y) {
+            const int32_t in_y_origin = out_y * stride_h - pad_h;
+            int32_t fy_start, fy_end;
+            ta_dw_valid_range(in_y_origin, dil_h, f_h, in_h, &fy_start, &fy_end);
+            for (int32_t out_x = 0; out_x < out_w; ++out_x) {
+                const int32_t in_x_origin = out_x * stride_w - pad_w;
+                int32_t fx_start, fx_end;
+                ta_dw_valid_range(in_x_origin, dil_w, f_w, in_w, &fx_start, &fx_end);
+                int8_t *out_px = output + ((b * out_h + out_y) * out_w + out_x) * ch;
+                for (int32_t c0 = 0; c0 < ch; c0 += TA_DW_CHUNK) {
+                    const int32_t n = ch - c0 < TA_DW_CHUNK ? ch - c0 : TA_DW_CHUNK;
+                    for (int32_t c = 0; c < n; ++c) {
+                        acc[c] = 0;
+                        fsum[c] = 0;
+                    }
+                    for (int32_t fy = fy_start; fy < fy_end; ++fy) {
+                        const int32_t in_y = in_y_origin + dil_h * fy;
+                        for (int32_t fx = fx_start; fx < fx_end; ++fx) {
+                            const int8_t *x = in_batch + (in_y * in_w + in_x_origin + dil_w * fx) * ch + c0;
+                            const int8_t *f = filter + (fy * f_w + fx) * ch + c0;
+                            for (int32_t c = 0; c < n; ++c) {
+                                acc[c] += f[c] * (int32_t)x[c];
+                                fsum[c] += f[c];
+                            }
+                        }
+                    }
+                    for (int32_t c = 0; c < n; ++c) {
+                        const int32_t oc = c0 + c;
+                        /* sum(f * x) + offset * sum(f) == TFLM's sum(f * (x + offset)) */
+                        int32_t a = acc[c] + fsum[c] * input_offset;
+                        if (bias != 0) {
+                            a += bias[oc];
+                        }
+                        a = ta_multiply_by_quantized_multiplier(a, multiplier[oc], shift[oc]) + output_offset;
+                        out_px[oc] = (int8_t)ta_clamp_i32(a, act_min, act_max);
+                    }
+                }
+            }
+        }
+    }
+}
+
 ta_status_t ta_depthwise_conv2d_s8(const ta_depthwise_conv2d_s8_params_t *p, const int8_t *input,
                                    const int8_t *filter, const int32_t *bias, int8_t *output)
 {
@@ -14,40 +94,66 @@ ta_status_t ta_depthwise_conv2d_s8(const ta_depthwise_conv2d_s8_params_t *p, con
     TA_PRECONDITION(p->stride_h > 0 && p->stride_w > 0 && p->dilation_h > 0 && p->dilation_w > 0, TA_ERR_PARAM);
     TA_PRECONDITION(p->activation_min <= p->activation_max, TA_ERR_PARAM);
 
+    /* Locals: the int8 output may alias anything, so fields read through `p` would be reloaded. */
+    const int32_t in_h = p->input_h, in_w = p->input_w, in_c = p->input_c;
+    const int32_t f_h = p->filter_h, f_w = p->filter_w;
+    const int32_t out_h = p->output_h, out_w = p->output_w, out_c = p->output_c;
+    const int32_t mult = p->depth_multiplier;
+    const int32_t stride_h = p->stride_h, stride_w = p->stride_w;
+    const int32_t dil_h = p->dilation_h, dil_w = p->dilation_w;
+    const int32_t pad_h = p->pad_h, pad_w = p->pad_w;
+    const int32_t input_offset = p->input_offset, output_offset = p->output_offset;
+    const int32_t act_min = p->activation_min, act_max = p->activation_max;
+    const int32_t *multiplier = p->output_multiplier;
+    const int32_t *shift = p->output_shift;
+
+    if (mult == 1) {
+        ta_depthwise_conv2d_s8_m1(p, input, filter, bias, output);
+        return TA_OK;
+    }
     for (int32_t b = 0; b < p->batches; ++b) {
-        const int8_t *in_batch = input + b * p->input_h * p->input_w * p->input_c;
-        for (int32_t out_y = 0; out_y < p->output_h; ++out_y) {
-            const int32_t in_y_origin = out_y * p->stride_h - p->pad_h;
-            for (int32_t out_x = 0; out_x < p->output_w; ++out_x) {
-                const int32_t in_x_origin = out_x * p->stride_w - p->pad_w;
-                int8_t *out_px = output + ((b * p->output_h + out_y) * p->output_w + out_x) * p->output_c;
-                for (int32_t ic = 0; ic < p->input_c; ++ic) {
-                    for (int32_t m = 0; m < p->depth_multiplier; ++m) {
-                        const int32_t oc = ic * p->depth_multiplier + m;
-                        int32_t acc = 0;
-                        for (int32_t fy = 0; fy < p->filter_h; ++fy) {
-                            const int32_t in_y = in_y_origin + p->dilation_h * fy;
-                            if (in_y < 0 || in_y >= p->input_h) {
-                                continue;
-                            }
-                            for (int32_t fx = 0; fx < p->filter_w; ++fx) {
-                                const int32_t in_x = in_x_origin + p->dilation_w * fx;
-                                if (in_x < 0 || in_x >= p->input_w) {
-                                    continue;
-                                }
-                                const int32_t in_val = in_batch[(in_y * p->input_w + in_x) * p->input_c + ic];
-                                const int32_t f_val = filter[(fy * p->filter_w + fx) * p->output_c + oc];
-                                acc += f_val * (in_val + p->input_offset);
-                            }
+        const int8_t *in_batch = input + b * in_h * in_w * in_c;
+        for (int32_t out_y = 0; out_y < out_h; ++out_y) {
+            const int32_t in_y_origin = out_y * stride_h - pad_h;
+            /* Valid filter rows for this output row (taps outside the image are skipped, as in TFLM). */
+            int32_t fy_start = 0, fy_end = f_h;
+            while (fy_start < f_h && in_y_origin + dil_h * fy_start < 0) {
+                ++fy_start;
+            }
+            while (fy_end > fy_start && in_y_origin + dil_h * (fy_end - 1) >= in_h) {
+                --fy_end;
+            }
+            for (int32_t out_x = 0; out_x < out_w; ++out_x) {
+                const int32_t in_x_origin = out_x * stride_w - pad_w;
+                int32_t fx_start = 0, fx_end = f_w;
+                while (fx_start < f_w && in_x_origin + dil_w * fx_start < 0) {
+                    ++fx_start;
+                }
+                while (fx_end > fx_start && in_x_origin + dil_w * (fx_end - 1) >= in_w) {
+                    --fx_end;
+                }
+                int8_t *out_px = output + ((b * out_h + out_y) * out_w + out_x) * out_c;
+                for (int32_t oc = 0; oc < out_c; ++oc) {
+                    const int32_t ic = oc / mult;
+                    int32_t acc = 0;
+                    int32_t filter_sum = 0;
+                    for (int32_t fy = fy_start; fy < fy_end; ++fy) {
+                        const int8_t *in_row = in_batch + ((in_y_origin + dil_h * fy) * in_w) * in_c + ic;
+                        const int8_t *f_row = filter + (fy * f_w) * out_c + oc;
+                        for (int32_t fx = fx_start; fx < fx_end; ++fx) {
+                            const int32_t f_val = f_row[fx * out_c];
+                            acc += f_val * (int32_t)in_row[(in_x_origin + dil_w * fx) * in_c];
+                            filter_sum += f_val;
                         }
-                        if (bias != 0) {
-                            acc += bias[oc];
-                        }
-                        acc = ta_multiply_by_quantized_multiplier(acc, p->output_multiplier[oc],
-                                                                  p->output_shift[oc]);
-                        acc += p->output_offset;
-                        out_px[oc] = (int8_t)ta_clamp_i32(acc, p->activation_min, p->activation_max);
                     }
+                    /* sum(f * x) + offset * sum(f): the same integer as TFLM's sum(f * (x + offset)). */
+                    acc += filter_sum * input_offset;
+                    if (bias != 0) {
+                        acc += bias[oc];
+                    }
+                    acc = ta_multiply_by_quantized_multiplier(acc, multiplier[oc], shift[oc]);
+                    acc += output_offset;
+                    out_px[oc] = (int8_t)ta_clamp_i32(acc, act_min, act_max);
                 }
             }
         }

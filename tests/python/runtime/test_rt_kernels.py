@@ -32,7 +32,9 @@ def _weights(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     return rng.integers(-127, 128, size=shape).astype(np.int8)
 
 
-def _conv_model(rng: np.random.Generator, depthwise: bool) -> tuple[bytes, tuple[int, ...]]:
+def _conv_model(
+    rng: np.random.Generator, depthwise: bool, pointwise: bool = False
+) -> tuple[bytes, tuple[int, ...]]:
     while True:
         n = int(rng.integers(1, 3))
         ih, iw = int(rng.integers(1, 12)), int(rng.integers(1, 12))
@@ -40,6 +42,8 @@ def _conv_model(rng: np.random.Generator, depthwise: bool) -> tuple[bytes, tuple
         sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
         dh, dw = (int(rng.integers(1, 3)), int(rng.integers(1, 3))) if rng.random() < 0.4 else (1, 1)
         padding = int(rng.integers(0, 2))
+        if pointwise:  # the kernel's matrix-product path: 1x1, stride 1, no padding
+            fh = fw = sh = sw = dh = dw = 1
         oh, ow = _out_size(padding, ih, fh, sh, dh), _out_size(padding, iw, fw, sw, dw)
         if oh > 0 and ow > 0:
             break
@@ -51,10 +55,10 @@ def _conv_model(rng: np.random.Generator, depthwise: bool) -> tuple[bytes, tuple
         depth = fh * fw
         qdim = 3
     else:
-        groups = 1 if rng.random() < 0.8 else 2
-        fc = int(rng.integers(1, 6))
+        groups = 1 if rng.random() < 0.8 or pointwise else 2
+        fc = int(rng.integers(1, 6)) if not pointwise else int(rng.integers(1, 40))
         ic = fc * groups
-        oc = int(rng.integers(1, 5)) * groups
+        oc = int(rng.integers(1, 5)) * groups if not pointwise else int(rng.integers(1, 19))
         wshape = (oc, fh, fw, fc)
         depth = fh * fw * fc
         qdim = 0
@@ -119,6 +123,14 @@ def _conv_model(rng: np.random.Generator, depthwise: bool) -> tuple[bytes, tuple
 def test_conv_2d_matches_tflm(seed: int) -> None:
     rng = np.random.default_rng(1000 + seed)
     model, shape = _conv_model(rng, depthwise=False)
+    out = assert_bit_exact(model, random_inputs(rng, N_INPUTS, shape))
+    assert len(np.unique(out)) > 1, "degenerate case: every output equal"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pointwise_conv_2d_matches_tflm(seed: int) -> None:
+    rng = np.random.default_rng(1500 + seed)
+    model, shape = _conv_model(rng, depthwise=False, pointwise=True)
     out = assert_bit_exact(model, random_inputs(rng, N_INPUTS, shape))
     assert len(np.unique(out)) > 1, "degenerate case: every output equal"
 
