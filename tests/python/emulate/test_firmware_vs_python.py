@@ -109,9 +109,9 @@ def test_run_cli_json(speech_commands_model: FixtureModel, tmp_path: Path) -> No
 
     out = tmp_path / "result.json"
     wavs = [str(p) for p in speech_commands_model.test_paths[:3]]
-    args = ["run", str(speech_commands_model.model_dir), "--target", "qemu-m4", "--json", str(out)]
-    for w in wavs:
-        args += ["--wav", w]
+    # Both spellings: --wav a.wav --wav b.wav, and --wav b.wav c.wav.
+    args = ["run", str(speech_commands_model.model_dir), "--target", "qemu-m4", "--json", str(out),
+            "--wav", wavs[0], "--wav", wavs[1], wavs[2]]
     assert main(args) == 0
     doc = json.loads(out.read_text())
     assert doc["target"] == "qemu-m4"
