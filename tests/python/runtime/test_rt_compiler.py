@@ -95,6 +95,49 @@ def test_absurd_quantization_scales_are_refused(value: float) -> None:
             _compile_or_refuse(data[:pos] + struct.pack("<f", value) + data[pos + 4 :])
 
 
+def _edited(model: bytes, edit: object) -> bytes:
+    import flatbuffers
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    m = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(model, 0))
+    edit(m)  # type: ignore[operator]
+    fb = flatbuffers.Builder(1024)
+    fb.Finish(m.Pack(fb), file_identifier=b"TFL3")
+    return bytes(fb.Output())
+
+
+def test_wrong_version_two_subgraphs_and_missing_buffers_are_refused() -> None:
+    data = MICRO_SPEECH.read_bytes()
+
+    def set_version(m: object) -> None:
+        m.version = 2  # type: ignore[attr-defined]
+
+    def two_subgraphs(m: object) -> None:
+        m.subgraphs.append(m.subgraphs[0])  # type: ignore[attr-defined]
+
+    def bad_buffer(m: object) -> None:
+        m.subgraphs[0].tensors[1].buffer = 999  # type: ignore[attr-defined]
+
+    def short_weights(m: object) -> None:
+        t = m.subgraphs[0].tensors[m.subgraphs[0].operators[1].inputs[1]]  # type: ignore[attr-defined]
+        m.buffers[t.buffer].data = m.buffers[t.buffer].data[:10]  # type: ignore[attr-defined]
+
+    def bad_tensor_index(m: object) -> None:
+        op = m.subgraphs[0].operators[2]  # type: ignore[attr-defined]
+        op.inputs = [int(i) for i in op.inputs]
+        op.inputs[1] = 77
+
+    for edit, pattern in [
+        (set_version, "schema version 2"),
+        (two_subgraphs, "2 subgraphs"),
+        (bad_buffer, "refers to buffer 999"),
+        (short_weights, "constant data is 10 bytes"),
+        (bad_tensor_index, "op #2 FULLY_CONNECTED: inputs refers to tensor 77"),
+    ]:
+        with pytest.raises(CompileError, match=pattern):
+            compile_tflite(_edited(data, edit))
+
+
 def test_not_a_tflite_file() -> None:
     with pytest.raises(CompileError, match="not a TFLite model"):
         compile_tflite(b"RIFF" + bytes(100))
