@@ -4,7 +4,8 @@ flash = everything loaded into the image: vectors, .text, .rodata (weights, tabl
         init/fini arrays and the initial values of .data;
 ram   = .data + .bss (the model arena, the frontend state, the app's buffers) + the heap reserve
         (0 for the application) + the stack actually used (high-water mark from stack painting).
-The stack *reserve* (what the linker set aside) is reported separately from what was used.
+The stack *reserve* (what the linker set aside: main stack + the fault handler's 1 KB) is reported
+separately from what was used.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def size_report(
         data_bytes=data,
         bss_bytes=bss,
         heap_reserved_bytes=heap,
-        stack_reserved_bytes=sections.get(".stack", 0),
+        stack_reserved_bytes=sections.get(".stack", 0) + sections.get(".handler_stack", 0),
         stack_high_water_bytes=stack_high_water,
         arena_bytes=manifest.get("arena_bytes"),
         weights_bytes=manifest.get("weights_bytes"),
