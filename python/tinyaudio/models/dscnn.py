@@ -32,17 +32,22 @@ def dscnn(
     first_stride: Sequence[int] = (2, 2),
     first_padding: str = "same",
     kernel: Sequence[int] = (3, 3),
+    block_strides: Sequence[int] | None = None,
     dropout: float = 0.2,
     weight_decay: float = 0.0,
 ) -> keras.Model:
     """A first full convolution, `blocks` depthwise-separable blocks, average pooling, a dense layer (logits).
 
     `first_padding` "valid" lets the int8 converter fold an input normalization into the first convolution.
+    `block_strides` (one per block) lets long inputs (5 s sound clips) shrink inside the network.
     `filters` is one width for all layers or a list of blocks + 1 widths (first conv, then each block).
     """
     if blocks < 0:
         raise ValueError("blocks must be >= 0")
     widths = _widths(filters, blocks)
+    strides = [1] * blocks if block_strides is None else [int(s) for s in block_strides]
+    if len(strides) != blocks:
+        raise ValueError(f"block_strides lists {len(strides)} strides; need one per block ({blocks})")
     reg = keras.regularizers.L2(weight_decay) if weight_decay > 0 else None
     inputs = keras.Input(shape=input_shape, name="features")
     x = layers.Conv2D(
@@ -59,7 +64,9 @@ def dscnn(
     if dropout > 0:
         x = layers.Dropout(dropout, name="conv0_drop")(x)
     for i, width in enumerate(widths[1:], start=1):
-        x = layers.DepthwiseConv2D(tuple(kernel), padding="same", use_bias=False, name=f"dw{i}")(x)
+        x = layers.DepthwiseConv2D(
+            tuple(kernel), strides=strides[i - 1], padding="same", use_bias=False, name=f"dw{i}"
+        )(x)
         x = layers.BatchNormalization(momentum=0.9, name=f"dw{i}_bn")(x)
         x = layers.ReLU(name=f"dw{i}_relu")(x)
         x = layers.Conv2D(width, (1, 1), use_bias=False, kernel_regularizer=reg, name=f"pw{i}")(x)

@@ -73,9 +73,10 @@ def mix_noise(
     return np.clip(out, -1.0, 1.0)
 
 
-def shift_frames(x: np.ndarray, max_frames: int, rng: np.random.Generator) -> np.ndarray:
+def shift_frames(x: np.ndarray, max_frames: int, rng: np.random.Generator, roll: bool = False) -> np.ndarray:
     """Feature-domain time shift of (B, frames, features[, 1]) by up to +-max_frames; the vacated frames take
-    each example's minimum (the log floor, i.e. silence). Cheap enough to run on every batch."""
+    each example's minimum (the log floor, i.e. silence), or with `roll` the frames wrap around (for
+    stationary sounds). Cheap enough to run on every batch."""
     if max_frames <= 0:
         return x
     out = np.empty_like(x)
@@ -83,6 +84,9 @@ def shift_frames(x: np.ndarray, max_frames: int, rng: np.random.Generator) -> np
     for b in range(len(x)):
         s = int(rng.integers(-max_frames, max_frames + 1))
         s = max(-frames + 1, min(frames - 1, s))
+        if roll:
+            out[b] = np.roll(x[b], s, axis=0)
+            continue
         fill = x[b].min()
         if s >= 0:
             out[b, s:] = x[b, : frames - s]

@@ -31,6 +31,7 @@ class FitConfig:
     label_smoothing: float = 0.0
     mixup_alpha: float = 0.0
     shift_frames: int = 0
+    shift_roll: bool = False
     spec_augment: SpecAugmentSpec | None = None
     alpha: float = 1.0  # weight of the hard-label CE; 1.0 = no distillation
     temperature: float = 1.0
@@ -167,7 +168,7 @@ def fit(
         losses, correct = [], 0
         for idx in _batches(n, cfg.batch_size, rng):
             xb, yb = x_train[idx], y_train_oh[idx]
-            xb = shift_frames(xb, cfg.shift_frames, rng)
+            xb = shift_frames(xb, cfg.shift_frames, rng, cfg.shift_roll)
             if cfg.spec_augment is not None:
                 xb = spec_augment(xb, cfg.spec_augment, rng)
             pb = train_probs_t[idx] if train_probs_t is not None else None

@@ -47,6 +47,7 @@ def _fit_config(recipe: Recipe, distill: bool, epochs: int | None = None, lr: fl
         label_smoothing=t.label_smoothing,
         mixup_alpha=a.mixup_alpha,
         shift_frames=a.shift_frames,
+        shift_roll=a.shift_roll,
         spec_augment=SpecAugmentSpec(a.time_masks, a.time_mask_max, a.freq_masks, a.freq_mask_max)
         if masks
         else None,
@@ -112,7 +113,7 @@ def run_recipe(
         x_val, y_val = prep.features[split.train], prep.labels[split.train]
 
     clean_train = prep.features[split.train]
-    input_norm = (float(clean_train.mean()), float(clean_train.std()))
+    input_norm = (float(clean_train.mean()), float(clean_train.std())) if recipe.training.input_norm else None
     histories: dict[str, dict[str, Any]] = {}
     teacher_model, teacher_logits, teacher_acc = None, None, None
     t = recipe.teacher

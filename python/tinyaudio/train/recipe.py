@@ -64,6 +64,7 @@ class AugmentSection:
     copies: int = 0  # waveform-augmented copies of the training set (time shift + noise), computed once
     time_shift: float = 0.0  # max waveform shift of the copies, as a fraction of the clip
     shift_frames: int = 0  # max feature-domain shift (frames) applied to every training batch
+    shift_roll: bool = False  # wrap shifted frames around instead of filling with silence
     noise_dir: str | None = None
     noise_prob: float = 0.8
     noise_snr_db: list[float] = field(default_factory=lambda: [5.0, 25.0])
@@ -85,6 +86,7 @@ class TrainingSection:
     seed: int = 0
     label_smoothing: float = 0.0
     threads: int = 2
+    input_norm: bool = True  # (x - mean) / std of the training features in front of the model
 
 
 @dataclass
