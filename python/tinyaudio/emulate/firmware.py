@@ -79,6 +79,11 @@ class FirmwareRun:
             "instructions_per_inference": self.instructions_per_inference,
             "frontend_instructions_per_second_of_audio": self.frontend_instructions_per_second_of_audio,
             "frontend_instructions_per_hop": self.frontend_instructions_per_hop,
+            "instruction_regions": (
+                {name: {"calls": r.calls, "instructions": r.instructions, "min": r.min, "max": r.max}
+                 for name, r in self.instructions.regions.items()}
+                if self.instructions else None
+            ),
             "total_instructions": self.instructions.total if self.instructions else None,
             "size": self.size.to_dict() if self.size else None,
             "stack_high_water_bytes": self.stack_high_water,
