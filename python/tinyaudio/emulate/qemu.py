@@ -95,6 +95,9 @@ def run_qemu(
         except subprocess.TimeoutExpired:
             raise BuildError(f"{elf.name} on {target.name} did not finish within {timeout:.0f} s") from None
         counts = None
+        if count_instructions and proc.returncode != 0 and "plugin" in proc.stderr.lower():
+            raise BuildError(f"{qemu} could not load the instruction-count plugin (built without TCG plugin "
+                             f"support?): {proc.stderr.strip()[-300:]}")
         if count_instructions and proc.returncode == 0:
             counts = parse_report(report.read_text() if report.is_file() else "")
     return QemuRun(proc.returncode, proc.stdout, proc.stderr, counts)
