@@ -30,6 +30,10 @@ def compile_command(
     labels: Annotated[
         str | None, typer.Option("--labels", help="Comma-separated class labels, in output order.")
     ] = None,
+    embedding: Annotated[
+        str | None,
+        typer.Option("--embedding", help="Tensor kept after invoke: auto (last dense's input), name, index."),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print the plan per tensor.")] = False,
 ) -> None:
     """Compile an int8 TFLite model into C (no interpreter, no heap, one static arena)."""
@@ -37,7 +41,7 @@ def compile_command(
 
     label_list = [s.strip() for s in labels.split(",")] if labels else None
     frontend_config = _load_frontend(frontend) if frontend else None
-    compiled = compile_model(model, out_dir, labels=label_list, frontend=frontend_config)
+    compiled = compile_model(model, out_dir, labels=label_list, frontend=frontend_config, embedding=embedding)
     m = compiled.manifest
     if verbose:
         from rich.console import Console

@@ -71,14 +71,44 @@ def _quant_entry(t: Tensor) -> dict[str, Any] | None:
             "zero_point": list(t.quant.zero_points) if t.quant.per_channel else t.quant.zero_point}
 
 
+def resolve_embedding(model: Model, spec: str) -> Tensor:
+    """The tensor named by --embedding: 'auto' (the input of the last FULLY_CONNECTED), an index or a name."""
+    if spec == "auto":
+        for op in reversed(model.operators):
+            if op.name == "FULLY_CONNECTED":
+                return model.tensors[op.inputs[0]]
+        raise CompileError(
+            f"{model.source}: --embedding auto needs a FULLY_CONNECTED op; name the tensor instead"
+        )
+    if spec.isdigit():
+        index = int(spec)
+        if index >= len(model.tensors):
+            raise CompileError(
+                f"{model.source}: --embedding {index}: the model has {len(model.tensors)} tensors"
+            )
+        tensor = model.tensors[index]
+    else:
+        matches = [t for t in model.tensors if t.name == spec]
+        if not matches:
+            raise CompileError(f"{model.source}: --embedding: no tensor named '{spec}'")
+        tensor = matches[0]
+    if tensor.is_constant or tensor.type_name != "INT8":
+        raise CompileError(f"{model.source}: --embedding {tensor.describe()} must be an int8 activation")
+    if not any(tensor.index in op.outputs for op in model.operators):
+        raise CompileError(f"{model.source}: --embedding {tensor.describe()} is not computed by any op")
+    return tensor
+
+
 def compile_tflite(
     source: str | Path | bytes,
     labels: list[str] | None = None,
     frontend: Any = None,
+    embedding: str | None = None,
 ) -> CompiledModel:
     """Read, check, plan and generate. Raises CompileError before anything is written.
 
-    `frontend` is a tinyaudio.frontend.FrontendConfig (or None); `labels` must match the output size.
+    `frontend` is a tinyaudio.frontend.FrontendConfig (or None); `labels` must match the output size;
+    `embedding` ('auto', a tensor name or index) exposes that tensor after each invocation.
     """
     model = parse_model(source) if isinstance(source, bytes) else read_model(source)
     check_graph(model)
@@ -99,9 +129,11 @@ def compile_tflite(
 
         frontend_c = config_to_c(frontend, name="ta_model_frontend")
         frontend_dict = frontend.to_dict()
-    plan = plan_memory(model, lowered)
-    sources = generate(model, lowered, plan, labels, frontend_c)
+    emb = resolve_embedding(model, embedding) if embedding else None
+    plan = plan_memory(model, lowered, keep=(emb.index,) if emb else ())
+    sources = generate(model, lowered, plan, labels, frontend_c, embedding=emb)
     manifest = _manifest(model, lowered, plan, sources, labels, frontend_dict)
+    manifest["embedding"] = _io_entry(emb) if emb else None
     return CompiledModel(model=model, lowered=lowered, plan=plan, sources=sources, manifest=manifest)
 
 
@@ -110,9 +142,10 @@ def compile_model(
     out_dir: str | Path,
     labels: list[str] | None = None,
     frontend: Any = None,
+    embedding: str | None = None,
 ) -> CompiledModel:
     """Compile `model_path` into `out_dir` (model.c, model.h, manifest.json)."""
-    compiled = compile_tflite(model_path, labels=labels, frontend=frontend)
+    compiled = compile_tflite(model_path, labels=labels, frontend=frontend, embedding=embedding)
     compiled.write(out_dir)
     return compiled
 

@@ -77,7 +77,7 @@ class _Groups:
             self.parent[ra] = rb
 
 
-def _lifetimes(model: Model) -> tuple[dict[int, int], dict[int, int]]:
+def _lifetimes(model: Model, keep: tuple[int, ...] = ()) -> tuple[dict[int, int], dict[int, int]]:
     n_ops = len(model.operators)
     first: dict[int, int] = {}
     last: dict[int, int] = {}
@@ -97,7 +97,7 @@ def _lifetimes(model: Model) -> tuple[dict[int, int], dict[int, int]]:
             if is_activation(idx):
                 first.setdefault(idx, op.index)
                 last[idx] = max(last.get(idx, op.index), op.index)
-    for idx in model.outputs:
+    for idx in (*model.outputs, *keep):
         last[idx] = n_ops
     for t in model.tensors:
         if t.is_variable and t.index in first:
@@ -106,10 +106,12 @@ def _lifetimes(model: Model) -> tuple[dict[int, int], dict[int, int]]:
     return first, last
 
 
-def plan_memory(model: Model, lowered: list[LoweredOp]) -> MemoryPlan:
-    first, last = _lifetimes(model)
+def plan_memory(model: Model, lowered: list[LoweredOp], keep: tuple[int, ...] = ()) -> MemoryPlan:
+    """`keep`: extra tensors that must stay valid after the invocation (e.g. an embedding)."""
+    first, last = _lifetimes(model, keep)
     groups = _Groups()
-    pinned = set(model.inputs) | set(model.outputs) | {t.index for t in model.tensors if t.is_variable}
+    pinned = set(model.inputs) | set(model.outputs) | set(keep)
+    pinned |= {t.index for t in model.tensors if t.is_variable}
     for low in lowered:
         for out, inp in low.aliases:
             groups.union(out, inp)

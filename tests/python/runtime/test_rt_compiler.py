@@ -313,3 +313,66 @@ def test_generated_code_builds_for_cortex_m4(tmp_path: Path) -> None:
             text=True,
         )
         assert proc.returncode == 0, proc.stderr
+
+
+EMBEDDING_MAIN = r"""
+#include <stdio.h>
+#include "model.h"
+int main(int argc, char **argv)
+{
+    FILE *in = fopen(argv[1], "rb");
+    FILE *out = fopen(argv[2], "wb");
+    if (argc != 3 || in == NULL || out == NULL || ta_model_init() != TA_OK) return 1;
+    while (fread(ta_model_input(), 1, TA_MODEL_INPUT_BYTES, in) == TA_MODEL_INPUT_BYTES) {
+        if (ta_model_invoke() != TA_OK) return 2;
+        fwrite(ta_model_embedding(), 1, TA_MODEL_EMBEDDING_BYTES, out);
+    }
+    fclose(in);
+    return fclose(out) != 0;
+}
+"""
+
+
+def test_embedding_stays_valid_after_invoke(tmp_path: Path) -> None:
+    """--embedding auto exposes the last dense layer's input; after the whole invocation it still holds
+    what tflite-micro computes for that tensor (the plan keeps it alive past its last reader)."""
+    from rt_helpers import run_tflm
+
+    data = MICRO_SPEECH.read_bytes()
+    compiled = compile_tflite(data, embedding="auto")
+    emb = compiled.manifest["embedding"]
+    assert emb["name"] == "Relu" and emb["shape"] == [1, 25, 20, 8]
+    compiled.write(tmp_path)
+    (tmp_path / "main.c").write_text(EMBEDDING_MAIN)
+    exe = tmp_path / "emb"
+    cmd = [
+        "cc",
+        "-std=c99",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-O1",
+        "-fsanitize=address,undefined",
+        *(f"-I{p}" for p in (tmp_path, *compiled.include_dirs)),
+        str(tmp_path / "main.c"),
+        str(tmp_path / "model.c"),
+        *(str(s) for s in compiled.kernel_sources),
+        "-o",
+        str(exe),
+        "-lm",
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    x = np.random.default_rng(3).integers(-128, 128, (5, 1960), dtype=np.int8)
+    x.tofile(tmp_path / "x.bin")
+    proc = subprocess.run([str(exe), str(tmp_path / "x.bin"), str(tmp_path / "e.bin")], capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    ours = np.fromfile(tmp_path / "e.bin", dtype=np.int8).reshape(5, -1)
+
+    def to_relu(m: object) -> None:
+        m.subgraphs[0].outputs = [emb["tensor"]]  # type: ignore[attr-defined]
+
+    ref = run_tflm(_edited(data, to_relu), x).reshape(5, -1)
+    assert np.array_equal(ours, ref)
+    with pytest.raises(CompileError, match="no tensor named"):
+        compile_tflite(data, embedding="nope")
