@@ -33,7 +33,7 @@ def _weights(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def _conv_model(
-    rng: np.random.Generator, depthwise: bool, pointwise: bool = False
+    rng: np.random.Generator, depthwise: bool, pointwise: bool = False, wide_multiplier: bool = False
 ) -> tuple[bytes, tuple[int, ...]]:
     while True:
         n = int(rng.integers(1, 3))
@@ -49,7 +49,7 @@ def _conv_model(
             break
     if depthwise:
         ic = int(rng.integers(1, 7))
-        mult = int(rng.integers(1, 4))
+        mult = int(rng.integers(1, 4)) if not wide_multiplier else 33 + int(rng.integers(0, 4))
         oc = ic * mult
         wshape: tuple[int, ...] = (1, fh, fw, oc)
         depth = fh * fw
@@ -139,6 +139,14 @@ def test_pointwise_conv_2d_matches_tflm(seed: int) -> None:
 def test_depthwise_conv_2d_matches_tflm(seed: int) -> None:
     rng = np.random.default_rng(2000 + seed)
     model, shape = _conv_model(rng, depthwise=True)
+    assert_bit_exact(model, random_inputs(rng, N_INPUTS, shape))
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_depthwise_conv_2d_with_depth_multiplier_above_32_matches_tflm(seed: int) -> None:
+    """The kernel's per-channel fallback (micro_speech-style multipliers stay on the run path)."""
+    rng = np.random.default_rng(2500 + seed)
+    model, shape = _conv_model(rng, depthwise=True, wide_multiplier=True)
     assert_bit_exact(model, random_inputs(rng, N_INPUTS, shape))
 
 
