@@ -2,7 +2,7 @@
 
 #include "ta_quant.h"
 
-/* Output channels accumulated together per output pixel (stack: 2 x 4 x this bytes). */
+/* Channels accumulated together per output pixel when depth_multiplier == 1 (stack: 2 x 4 x this). */
 #define TA_DW_CHUNK 32
 
 static void ta_dw_valid_range(int32_t origin, int32_t dilation, int32_t taps, int32_t size, int32_t *start,
@@ -19,17 +19,15 @@ static void ta_dw_valid_range(int32_t origin, int32_t dilation, int32_t taps, in
     *end = e;
 }
 
-/* depth_multiplier <= TA_DW_CHUNK: for each valid tap, the input channels of a chunk and their
- * depth_multiplier output channels are contiguous in the input and in the filter, so they are
- * multiplied as one run (output channel ic * mult + m reads input channel ic). */
-static void ta_depthwise_conv2d_s8_runs(const ta_depthwise_conv2d_s8_params_t *p, const int8_t *restrict input,
-                                        const int8_t *restrict filter, const int32_t *restrict bias,
-                                        int8_t *restrict output)
+/* depth_multiplier == 1: channel c of the output reads channel c of the input, so for each valid tap
+ * a contiguous run of channels is multiplied at once (input and filter both channel-innermost). */
+static void ta_depthwise_conv2d_s8_m1(const ta_depthwise_conv2d_s8_params_t *p, const int8_t *restrict input,
+                                      const int8_t *restrict filter, const int32_t *restrict bias,
+                                      int8_t *restrict output)
 {
-    const int32_t in_h = p->input_h, in_w = p->input_w, in_c = p->input_c;
+    const int32_t in_h = p->input_h, in_w = p->input_w, ch = p->input_c;
     const int32_t f_h = p->filter_h, f_w = p->filter_w;
-    const int32_t out_h = p->output_h, out_w = p->output_w, out_c = p->output_c;
-    const int32_t mult = p->depth_multiplier;
+    const int32_t out_h = p->output_h, out_w = p->output_w;
     const int32_t stride_h = p->stride_h, stride_w = p->stride_w;
     const int32_t dil_h = p->dilation_h, dil_w = p->dilation_w;
     const int32_t pad_h = p->pad_h, pad_w = p->pad_w;
@@ -37,12 +35,11 @@ static void ta_depthwise_conv2d_s8_runs(const ta_depthwise_conv2d_s8_params_t *p
     const int32_t act_min = p->activation_min, act_max = p->activation_max;
     const int32_t *multiplier = p->output_multiplier;
     const int32_t *shift = p->output_shift;
-    const int32_t chunk_ic = TA_DW_CHUNK / mult; /* >= 1: whole input channels per chunk */
     int32_t acc[TA_DW_CHUNK];
     int32_t fsum[TA_DW_CHUNK];
 
     for (int32_t b = 0; b < p->batches; ++b) {
-        const int8_t *in_batch = input + b * in_h * in_w * in_c;
+        const int8_t *in_batch = input + b * in_h * in_w * ch;
         for (int32_t out_y = 0; out_y < out_h; ++out_y) {
             const int32_t in_y_origin = out_y * stride_h - pad_h;
             int32_t fy_start, fy_end;
@@ -51,11 +48,9 @@ static void ta_depthwise_conv2d_s8_runs(const ta_depthwise_conv2d_s8_params_t *p
                 const int32_t in_x_origin = out_x * stride_w - pad_w;
                 int32_t fx_start, fx_end;
                 ta_dw_valid_range(in_x_origin, dil_w, f_w, in_w, &fx_start, &fx_end);
-                int8_t *out_px = output + ((b * out_h + out_y) * out_w + out_x) * out_c;
-                for (int32_t ic0 = 0; ic0 < in_c; ic0 += chunk_ic) {
-                    const int32_t n_ic = in_c - ic0 < chunk_ic ? in_c - ic0 : chunk_ic;
-                    const int32_t n = n_ic * mult;
-                    const int32_t oc0 = ic0 * mult;
+                int8_t *out_px = output + ((b * out_h + out_y) * out_w + out_x) * ch;
+                for (int32_t c0 = 0; c0 < ch; c0 += TA_DW_CHUNK) {
+                    const int32_t n = ch - c0 < TA_DW_CHUNK ? ch - c0 : TA_DW_CHUNK;
                     for (int32_t c = 0; c < n; ++c) {
                         acc[c] = 0;
                         fsum[c] = 0;
@@ -63,26 +58,16 @@ static void ta_depthwise_conv2d_s8_runs(const ta_depthwise_conv2d_s8_params_t *p
                     for (int32_t fy = fy_start; fy < fy_end; ++fy) {
                         const int32_t in_y = in_y_origin + dil_h * fy;
                         for (int32_t fx = fx_start; fx < fx_end; ++fx) {
-                            const int8_t *x = in_batch + (in_y * in_w + in_x_origin + dil_w * fx) * in_c + ic0;
-                            const int8_t *f = filter + (fy * f_w + fx) * out_c + oc0;
-                            if (mult == 1) {
-                                for (int32_t c = 0; c < n; ++c) {
-                                    acc[c] += f[c] * (int32_t)x[c];
-                                    fsum[c] += f[c];
-                                }
-                            } else {
-                                for (int32_t i = 0; i < n_ic; ++i) {
-                                    const int32_t v = x[i];
-                                    for (int32_t m = 0; m < mult; ++m) {
-                                        acc[i * mult + m] += f[i * mult + m] * v;
-                                        fsum[i * mult + m] += f[i * mult + m];
-                                    }
-                                }
+                            const int8_t *x = in_batch + (in_y * in_w + in_x_origin + dil_w * fx) * ch + c0;
+                            const int8_t *f = filter + (fy * f_w + fx) * ch + c0;
+                            for (int32_t c = 0; c < n; ++c) {
+                                acc[c] += f[c] * (int32_t)x[c];
+                                fsum[c] += f[c];
                             }
                         }
                     }
                     for (int32_t c = 0; c < n; ++c) {
-                        const int32_t oc = oc0 + c;
+                        const int32_t oc = c0 + c;
                         /* sum(f * x) + offset * sum(f) == TFLM's sum(f * (x + offset)) */
                         int32_t a = acc[c] + fsum[c] * input_offset;
                         if (bias != 0) {
@@ -122,8 +107,8 @@ ta_status_t ta_depthwise_conv2d_s8(const ta_depthwise_conv2d_s8_params_t *p, con
     const int32_t *multiplier = p->output_multiplier;
     const int32_t *shift = p->output_shift;
 
-    if (mult <= TA_DW_CHUNK) {
-        ta_depthwise_conv2d_s8_runs(p, input, filter, bias, output);
+    if (mult == 1) {
+        ta_depthwise_conv2d_s8_m1(p, input, filter, bias, output);
         return TA_OK;
     }
     for (int32_t b = 0; b < p->batches; ++b) {

@@ -143,8 +143,8 @@ def test_depthwise_conv_2d_matches_tflm(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(2))
-def test_depthwise_conv_2d_with_depth_multiplier_above_32_matches_tflm(seed: int) -> None:
-    """The kernel's per-channel fallback (micro_speech-style multipliers stay on the run path)."""
+def test_depthwise_conv_2d_with_wide_depth_multiplier_matches_tflm(seed: int) -> None:
+    """Depth multipliers above 32 (the per-channel path, as micro_speech's 8 takes too)."""
     rng = np.random.default_rng(2500 + seed)
     model, shape = _conv_model(rng, depthwise=True, wide_multiplier=True)
     assert_bit_exact(model, random_inputs(rng, N_INPUTS, shape))
