@@ -119,9 +119,9 @@ def plan_memory(model: Model, lowered: list[LoweredOp], keep: tuple[int, ...] = 
         for out, inp in low.inplace:
             # Only when the input's whole group dies at this op and neither side must survive it.
             root_in = groups.find(inp)
-            members = [t for t in first if groups.find(t) == root_in]
-            group_last = max(last[t] for t in members)
-            if group_last == low.op.index and out not in pinned and not pinned.intersection(members):
+            group = [t for t in first if groups.find(t) == root_in]
+            group_last = max(last[t] for t in group)
+            if group_last == low.op.index and out not in pinned and not pinned.intersection(group):
                 groups.union(out, inp)
 
     members: dict[int, list[int]] = {}
