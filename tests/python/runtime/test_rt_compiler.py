@@ -376,3 +376,23 @@ def test_embedding_stays_valid_after_invoke(tmp_path: Path) -> None:
     assert np.array_equal(ours, ref)
     with pytest.raises(CompileError, match="no tensor named"):
         compile_tflite(data, embedding="nope")
+
+
+def test_in_place_requantization_shares_the_dying_input_and_stays_exact() -> None:
+    from rt_helpers import assert_bit_exact
+
+    rng = np.random.default_rng(9)
+    g = GraphBuilder()
+    x = g.tensor("x", (1, 24), "int8", scale=0.05, zero_point=3)
+    w = g.tensor("w", (10, 24), "int8", scale=0.01, zero_point=0, data=rng.integers(-127, 128, (10, 24)))
+    h = g.tensor("h", (1, 10), "int8", scale=0.08, zero_point=-4)
+    r = g.tensor("r", (1, 10), "int8", scale=0.05, zero_point=10)
+    y = g.tensor("y", (1, 10), "int8", scale=1.0 / 256, zero_point=-128)
+    g.op("FULLY_CONNECTED", [x, w], [h], options=("FullyConnectedOptions", {"fusedActivationFunction": 0}))
+    g.op("QUANTIZE", [h], [r])
+    g.op("SOFTMAX", [r], [y], options=("SoftmaxOptions", {"beta": 1.0}))
+    model = g.build([x], [y])
+    plan = compile_tflite(model).plan
+    assert plan.tensor_offsets[h] == plan.tensor_offsets[r]  # QUANTIZE wrote over its input
+    assert plan.tensor_offsets[x] != plan.tensor_offsets[h]
+    assert_bit_exact(model, rng.integers(-128, 128, (20, 24), dtype=np.int8))
