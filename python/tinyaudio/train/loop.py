@@ -27,6 +27,7 @@ class FitConfig:
     weight_decay: float = 1e-4
     warmup_epochs: int = 2
     patience: int = 10
+    restore_best: bool = True  # keep the best validation epoch's weights (else the last epoch's)
     seed: int = 0
     label_smoothing: float = 0.0
     mixup_alpha: float = 0.0
@@ -81,7 +82,9 @@ def _inference_fn(model: keras.Model) -> Any:
 
     key = id(model)
     if key not in _INFER_CACHE:
-        _INFER_CACHE[key] = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
+        _INFER_CACHE[key] = tf.function(
+            lambda x: model(x, training=False), reduce_retracing=True, autograph=False
+        )
     return _INFER_CACHE[key]
 
 
@@ -138,7 +141,7 @@ def fit(
         extra = tf.add_n(model.losses) if model.losses else 0.0
         return tf.reduce_mean(per_example) + extra
 
-    @tf.function(reduce_retracing=True)
+    @tf.function(reduce_retracing=True, autograph=False)
     def step_online(x: Any, y: Any) -> Any:
         probs_t = tf.nn.softmax(teacher(x, training=False) / temperature) if distill else None  # type: ignore[misc]
         with tf.GradientTape() as tape:
@@ -147,7 +150,7 @@ def fit(
         optimizer.apply(tape.gradient(loss, weights), weights)
         return loss, logits
 
-    @tf.function(reduce_retracing=True)
+    @tf.function(reduce_retracing=True, autograph=False)
     def step_offline(x: Any, y: Any, probs_t: Any) -> Any:
         with tf.GradientTape() as tape:
             logits = model(x, training=True)
@@ -205,7 +208,7 @@ def fit(
             stale += 1
             if cfg.patience > 0 and stale >= cfg.patience:
                 break
-    if best_weights is not None:
+    if best_weights is not None and cfg.restore_best:
         for var, value in zip(model.weights, best_weights, strict=True):
             var.assign(value)
     return history

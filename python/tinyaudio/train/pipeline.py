@@ -43,6 +43,7 @@ def _fit_config(recipe: Recipe, distill: bool, epochs: int | None = None, lr: fl
         weight_decay=t.weight_decay,
         warmup_epochs=t.warmup_epochs,
         patience=t.patience,
+        restore_best=t.restore_best,
         seed=t.seed,
         label_smoothing=t.label_smoothing,
         mixup_alpha=a.mixup_alpha,
@@ -137,9 +138,10 @@ def run_recipe(
         teacher_model.trainable = False
         teacher_model.save(out_dir / "teacher.keras")
     elif t is not None and t.keras_file is not None:
-        teacher_model = load_keras_teacher(t.keras_file, input_shape, n_classes)
+        # "{fold}" in the path picks each cross-validation fold's own teacher (e.g. from an earlier run).
+        teacher_model = load_keras_teacher(t.keras_file.format(fold=recipe.dataset.fold), input_shape, n_classes)
     elif t is not None and t.logits_file is not None:
-        teacher_logits = load_teacher_logits(t.logits_file, ds)
+        teacher_logits = load_teacher_logits(t.logits_file.format(fold=recipe.dataset.fold), ds)
     teacher_logits_rows: np.ndarray | None = None
     if teacher_model is not None and not recipe.distillation.teacher_online:
         # Offline teacher: one forward pass over every training row (clean and augmented copies); SpecAugment

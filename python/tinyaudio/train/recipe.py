@@ -82,7 +82,8 @@ class TrainingSection:
     learning_rate: float = 3e-3
     weight_decay: float = 1e-4
     warmup_epochs: int = 2
-    patience: int = 10
+    patience: int = 10  # early stopping: epochs without a better validation accuracy (0 = off)
+    restore_best: bool = True  # end with the best validation epoch's weights (false: the last epoch's)
     seed: int = 0
     label_smoothing: float = 0.0
     threads: int = 2
