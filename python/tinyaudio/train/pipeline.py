@@ -139,7 +139,9 @@ def run_recipe(
         teacher_model.save(out_dir / "teacher.keras")
     elif t is not None and t.keras_file is not None:
         # "{fold}" in the path picks each cross-validation fold's own teacher (e.g. from an earlier run).
-        teacher_model = load_keras_teacher(t.keras_file.format(fold=recipe.dataset.fold), input_shape, n_classes)
+        teacher_model = load_keras_teacher(
+            t.keras_file.format(fold=recipe.dataset.fold), input_shape, n_classes
+        )
     elif t is not None and t.logits_file is not None:
         teacher_logits = load_teacher_logits(t.logits_file.format(fold=recipe.dataset.fold), ds)
     teacher_logits_rows: np.ndarray | None = None
