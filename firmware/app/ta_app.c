@@ -27,11 +27,28 @@ int8_t ta_app_quantize_feature(float x)
     return (int8_t)v;
 }
 
+#if defined(TA_MODEL_HAS_FRONTEND_TABLES) && TA_MODEL_HAS_FRONTEND_TABLES && !defined(TA_APP_FRONTEND_TABLES_AT_BOOT)
+/* The model carries the frontend's tables, generated at build time by the same C code: const (flash),
+ * nothing to build at boot. */
+static ta_frontend_status_t init_frontend(ta_frontend_t *fe)
+{
+    return ta_frontend_init_const(fe, &ta_model_frontend, &ta_model_frontend_tables);
+}
+#else
+/* No generated tables (or -DTA_APP_FRONTEND_TABLES_AT_BOOT): built at boot into this RAM. */
+static ta_frontend_table_storage_t ta_app_frontend_tables;
+
+static ta_frontend_status_t init_frontend(ta_frontend_t *fe)
+{
+    return ta_frontend_init(fe, &ta_model_frontend, &ta_app_frontend_tables);
+}
+#endif
+
 ta_status_t ta_app_init(ta_app_t *app)
 {
     TA_PRECONDITION(app != NULL, TA_ERR_NULL);
     memset(app, 0, sizeof *app);
-    if (ta_frontend_init(&app->frontend, &ta_model_frontend) != TA_FRONTEND_OK) {
+    if (init_frontend(&app->frontend) != TA_FRONTEND_OK) {
         return TA_ERR_PARAM;
     }
     app->num_frames = ta_frontend_num_frames(&ta_model_frontend, ta_model_frontend.clip_samples);

@@ -5,22 +5,24 @@
 
 #define TA_PI_D 3.14159265358979323846
 
-ta_frontend_status_t ta_rfft_init(ta_rfft_t *fft, uint16_t n)
+ta_frontend_status_t ta_rfft_build(ta_rfft_t *fft, uint16_t n, float *cos_table, float *sin_table)
 {
     uint32_t k;
-    if (fft == NULL) {
+    if (fft == NULL || cos_table == NULL || sin_table == NULL) {
         return TA_FRONTEND_ERR_NULL;
     }
     if (n < 2u || n > TA_FRONTEND_MAX_FFT || (n & (n - 1u)) != 0u) {
         return TA_FRONTEND_ERR_FFT_LENGTH;
     }
-    fft->n = n;
     /* In double, then rounded once: the tables are the only source of twiddle error. */
     for (k = 0; k < (uint32_t)n / 2u; ++k) {
         double angle = 2.0 * TA_PI_D * (double)k / (double)n;
-        fft->cos_table[k] = (float)cos(angle);
-        fft->sin_table[k] = (float)sin(angle);
+        cos_table[k] = (float)cos(angle);
+        sin_table[k] = (float)sin(angle);
     }
+    fft->n = n;
+    fft->cos_table = cos_table;
+    fft->sin_table = sin_table;
     return TA_FRONTEND_OK;
 }
 

@@ -8,14 +8,16 @@
 extern "C" {
 #endif
 
-/* Twiddles cos/sin(2 pi k / n), k < n/2, computed once by ta_rfft_init(). */
+/* A view of the twiddles cos/sin(2 pi k / n), k < n/2: built by ta_rfft_build() into caller RAM, or
+ * const arrays generated at build time (tinyaudio.frontend.tables_to_c) from the same builder. */
 typedef struct {
     uint16_t n;
-    float cos_table[TA_FRONTEND_MAX_FFT / 2u];
-    float sin_table[TA_FRONTEND_MAX_FFT / 2u];
+    const float *cos_table; /* n/2 values */
+    const float *sin_table; /* n/2 values */
 } ta_rfft_t;
 
-ta_frontend_status_t ta_rfft_init(ta_rfft_t *fft, uint16_t n);
+/* Fills cos_table/sin_table (n/2 values each) and points fft at them. */
+ta_frontend_status_t ta_rfft_build(ta_rfft_t *fft, uint16_t n, float *cos_table, float *sin_table);
 
 /* In place. Input: n real samples. Output, packed as CMSIS-DSP's arm_rfft_fast_f32:
  * buf[0] = Re X[0], buf[1] = Re X[n/2], buf[2k] = Re X[k], buf[2k+1] = Im X[k] for 0 < k < n/2,

@@ -93,20 +93,84 @@ static uint32_t center_padding(const ta_frontend_config_t *cfg)
     return fft / 2u - (fft - (uint32_t)cfg->frame_length) / 2u;
 }
 
-static void init_window(ta_frontend_t *fe)
+static void build_window(const ta_frontend_config_t *cfg, float *window)
 {
-    uint32_t n = fe->config.frame_length;
+    uint32_t n = cfg->frame_length;
     uint32_t i;
-    double period = fe->config.window == (uint8_t)TA_WINDOW_HANN_PERIODIC ? (double)n : (double)n - 1.0;
+    double period = cfg->window == (uint8_t)TA_WINDOW_HANN_PERIODIC ? (double)n : (double)n - 1.0;
     for (i = 0; i < n; ++i) {
-        fe->window[i] = n == 1u ? 1.0f : (float)(0.5 - 0.5 * cos(2.0 * TA_PI_D * (double)i / period));
+        window[i] = n == 1u ? 1.0f : (float)(0.5 - 0.5 * cos(2.0 * TA_PI_D * (double)i / period));
     }
 }
 
-ta_frontend_status_t ta_frontend_init(ta_frontend_t *fe, const ta_frontend_config_t *cfg)
+ta_frontend_status_t ta_frontend_build_tables(ta_frontend_table_storage_t *storage, const ta_frontend_config_t *cfg)
+{
+    ta_frontend_tables_t *t;
+    ta_frontend_status_t status;
+    if (storage == NULL || cfg == NULL) {
+        return TA_FRONTEND_ERR_NULL;
+    }
+    t = &storage->tables;
+    t->version = 0u; /* valid only once every table is built */
+    status = ta_frontend_config_check(cfg);
+    if (status != TA_FRONTEND_OK) {
+        return status;
+    }
+    t->config = *cfg;
+    build_window(cfg, storage->window);
+    t->window = storage->window;
+    status = ta_rfft_build(&t->fft, cfg->fft_length, storage->fft_cos, storage->fft_sin);
+    if (status == TA_FRONTEND_OK) {
+        status = ta_mel_build(&t->mel, cfg, storage->mel_first_bin, storage->mel_num_weights,
+                              storage->mel_weights, TA_MEL_MAX_WEIGHTS);
+    }
+    if (status == TA_FRONTEND_OK) {
+        status = ta_mfcc_build(&t->dct, cfg, storage->dct_cos);
+    }
+    if (status == TA_FRONTEND_OK) {
+        t->version = TA_FRONTEND_TABLES_VERSION;
+    }
+    return status;
+}
+
+/* Were these tables built for cfg, and are their views consistent with it (so that no read of the
+ * per-frame code leaves an array)? */
+static int tables_fit(const ta_frontend_tables_t *t, const ta_frontend_config_t *cfg)
+{
+    const ta_frontend_config_t *b = &t->config;
+    uint32_t spectrum_bins = (uint32_t)cfg->fft_length / 2u + 1u;
+    uint32_t total = 0u;
+    uint32_t i;
+    if (t->version != TA_FRONTEND_TABLES_VERSION || b->sample_rate_hz != cfg->sample_rate_hz ||
+        b->frame_length != cfg->frame_length || b->fft_length != cfg->fft_length || b->window != cfg->window ||
+        b->mel_scale != cfg->mel_scale || b->mel_weights != cfg->mel_weights || b->mel_norm != cfg->mel_norm ||
+        b->num_mel_bins != cfg->num_mel_bins || !(b->fmin_hz == cfg->fmin_hz) || !(b->fmax_hz == cfg->fmax_hz) ||
+        b->dct != cfg->dct || (cfg->dct != (uint8_t)TA_DCT_NONE && b->num_coeffs != cfg->num_coeffs)) {
+        return 0;
+    }
+    if (t->window == NULL || t->fft.n != cfg->fft_length || t->fft.cos_table == NULL || t->fft.sin_table == NULL ||
+        t->mel.num_bands != cfg->num_mel_bins || t->mel.first_bin == NULL || t->mel.num_weights == NULL ||
+        (t->mel.weights == NULL && t->mel.num_weights_total > 0u) || t->dct.type != cfg->dct ||
+        t->dct.num_in != cfg->num_mel_bins) {
+        return 0;
+    }
+    if (cfg->dct != (uint8_t)TA_DCT_NONE && (t->dct.num_out != cfg->num_coeffs || t->dct.cos_table == NULL)) {
+        return 0;
+    }
+    for (i = 0; i < cfg->num_mel_bins; ++i) {
+        if ((uint32_t)t->mel.first_bin[i] + t->mel.num_weights[i] > spectrum_bins) {
+            return 0;
+        }
+        total += t->mel.num_weights[i];
+    }
+    return total == t->mel.num_weights_total;
+}
+
+ta_frontend_status_t ta_frontend_init_const(ta_frontend_t *fe, const ta_frontend_config_t *cfg,
+                                            const ta_frontend_tables_t *tables)
 {
     ta_frontend_status_t status;
-    if (fe == NULL || cfg == NULL) {
+    if (fe == NULL || cfg == NULL || tables == NULL) {
         return TA_FRONTEND_ERR_NULL;
     }
     fe->initialized = 0u;
@@ -114,21 +178,29 @@ ta_frontend_status_t ta_frontend_init(ta_frontend_t *fe, const ta_frontend_confi
     if (status != TA_FRONTEND_OK) {
         return status;
     }
+    if (!tables_fit(tables, cfg)) {
+        return TA_FRONTEND_ERR_TABLES;
+    }
     fe->config = *cfg;
-    init_window(fe);
-    status = ta_rfft_init(&fe->fft, cfg->fft_length);
-    if (status == TA_FRONTEND_OK) {
-        status = ta_mel_init(&fe->mel_bank, cfg);
-    }
-    if (status == TA_FRONTEND_OK) {
-        status = ta_mfcc_init(&fe->mfcc, cfg);
-    }
-    if (status != TA_FRONTEND_OK) {
-        return status;
-    }
+    fe->tables = tables;
     fe->gain = 1.0f;
     fe->initialized = TA_FRONTEND_MAGIC;
     return ta_frontend_reset(fe);
+}
+
+ta_frontend_status_t ta_frontend_init(ta_frontend_t *fe, const ta_frontend_config_t *cfg,
+                                      ta_frontend_table_storage_t *storage)
+{
+    ta_frontend_status_t status;
+    if (fe == NULL || cfg == NULL || storage == NULL) {
+        return TA_FRONTEND_ERR_NULL;
+    }
+    fe->initialized = 0u;
+    status = ta_frontend_build_tables(storage, cfg);
+    if (status != TA_FRONTEND_OK) {
+        return status;
+    }
+    return ta_frontend_init_const(fe, cfg, &storage->tables);
 }
 
 ta_frontend_status_t ta_frontend_reset(ta_frontend_t *fe)
@@ -190,6 +262,7 @@ float ta_frontend_clip_gain(const ta_frontend_config_t *cfg, const float *audio,
 static void compute_frame(ta_frontend_t *fe, float *features)
 {
     const ta_frontend_config_t *cfg = &fe->config;
+    const ta_frontend_tables_t *tables = fe->tables;
     uint32_t frame = cfg->frame_length;
     uint32_t n = cfg->fft_length;
     uint32_t half = n / 2u;
@@ -198,12 +271,12 @@ static void compute_frame(ta_frontend_t *fe, float *features)
     float nyquist;
 
     for (i = 0; i < frame; ++i) {
-        w[i] = fe->input[i] * fe->window[i];
+        w[i] = fe->input[i] * tables->window[i];
     }
     for (; i < n; ++i) {
         w[i] = 0.0f;
     }
-    ta_rfft_forward(&fe->fft, w);
+    ta_rfft_forward(&tables->fft, w);
 
     /* Unpack in place to half+1 power values: slot k <= 2k, so reads stay ahead of writes. */
     nyquist = w[1] * w[1];
@@ -220,10 +293,10 @@ static void compute_frame(ta_frontend_t *fe, float *features)
         }
     }
 
-    ta_mel_apply(&fe->mel_bank, w, fe->mel);
+    ta_mel_apply(&tables->mel, w, fe->mel);
     ta_log_apply(cfg, fe->mel, cfg->num_mel_bins);
     if (cfg->dct != (uint8_t)TA_DCT_NONE) {
-        ta_mfcc_apply(&fe->mfcc, fe->mel, features);
+        ta_mfcc_apply(&tables->dct, fe->mel, features);
     } else {
         memcpy(features, fe->mel, (size_t)cfg->num_mel_bins * sizeof(float));
     }
@@ -407,6 +480,8 @@ const char *ta_frontend_status_str(ta_frontend_status_t status)
         return "output buffer too small for the clip's frames";
     case TA_FRONTEND_ERR_GAIN:
         return "gain must be finite and > 0";
+    case TA_FRONTEND_ERR_TABLES:
+        return "frontend tables are of another version or were built for another config";
     default:
         return "unknown status";
     }

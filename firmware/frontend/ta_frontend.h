@@ -7,12 +7,17 @@
  *
  * Usage, streaming (firmware; one hop of PCM at a time, as a microphone driver delivers it):
  *
- *     static ta_frontend_t fe;                         // ~29 KB with the default limits
- *     ta_frontend_init(&fe, &ta_model_frontend);        // config from the generated model.c
+ *     static ta_frontend_t fe;                         // buffers only (~6 KB for fft 512, 40 mel bins)
+ *     // tables generated at build time (const, in flash) by tinyaudio compile / tables_to_c():
+ *     ta_frontend_init_const(&fe, &ta_model_frontend, &ta_model_frontend_tables);
  *     for (;;) {
  *         read_pcm(hop, fe.config.hop_length);
  *         if (ta_frontend_push_hop(&fe, hop, frame) == TA_FRONTEND_OK) { consume(frame); }
  *     }
+ *
+ * Without generated tables, ta_frontend_init() builds them (libm, double precision) into a caller's
+ * ta_frontend_table_storage_t; the generated ones are the output of this same builder run on the
+ * host, so both paths compute bit-identical features.
  *
  * Usage, whole clip (host tools, tests):
  *
@@ -47,25 +52,50 @@ extern "C" {
 
 #define TA_FRONTEND_VERSION 1u
 #define TA_FRONTEND_MAGIC 0x54414645u /* "TAFE" */
+#define TA_FRONTEND_TABLES_VERSION 1u  /* layout of ta_frontend_tables_t; generated tables carry it */
 
-/* All state, sized at compile time: declare it static (or global); never on a small stack. */
+/* Every table the per-frame code reads, as views (pointers to arrays sized exactly for `config`).
+ * Either const, generated at build time (tinyaudio.frontend.tables_to_c: the host runs
+ * ta_frontend_build_tables() and prints the numbers), or built at run time into a
+ * ta_frontend_table_storage_t. */
+typedef struct {
+    uint32_t version;             /* TA_FRONTEND_TABLES_VERSION */
+    ta_frontend_config_t config;  /* the configuration the tables were built for */
+    const float *window;          /* frame_length Hann values */
+    ta_rfft_t fft;                /* twiddles */
+    ta_mel_bank_t mel;            /* sparse triangles */
+    ta_mfcc_t dct;                /* DCT-II cosine table and scales */
+} ta_frontend_tables_t;
+
+/* RAM for tables built at run time, sized by the compile-time limits. */
+typedef struct {
+    ta_frontend_tables_t tables; /* views into the arrays below */
+    float window[TA_FRONTEND_MAX_FFT];
+    float fft_cos[TA_FRONTEND_MAX_FFT / 2u];
+    float fft_sin[TA_FRONTEND_MAX_FFT / 2u];
+    uint16_t mel_first_bin[TA_FRONTEND_MAX_MEL_BINS];
+    uint16_t mel_num_weights[TA_FRONTEND_MAX_MEL_BINS];
+    float mel_weights[TA_MEL_MAX_WEIGHTS];
+    float dct_cos[4u * TA_FRONTEND_MAX_MEL_BINS];
+} ta_frontend_table_storage_t;
+
+/* The streaming state: buffers sized at compile time, tables by reference. Declare it static (or
+ * global); never on a small stack. */
 typedef struct {
     ta_frontend_config_t config;
+    const ta_frontend_tables_t *tables;
     uint32_t initialized;    /* TA_FRONTEND_MAGIC after a successful init */
     float gain;              /* applied to every input sample (clip normalization) */
     uint32_t samples_pushed; /* real input samples since the last reset */
     uint32_t frames_emitted; /* frames written since the last reset */
     uint32_t buffered;       /* samples waiting in input[] (including the center padding) */
     float input[2u * TA_FRONTEND_MAX_FFT];
-    float window[TA_FRONTEND_MAX_FFT];
     float work[TA_FRONTEND_MAX_FFT];      /* FFT buffer, then the spectrum */
     float mel[TA_FRONTEND_MAX_MEL_BINS];  /* mel energies, then their logs */
-    ta_rfft_t fft;
-    ta_mel_bank_t mel_bank;
-    ta_mfcc_t mfcc;
 } ta_frontend_t;
 
 #define TA_FRONTEND_STATE_BYTES ((uint32_t)sizeof(ta_frontend_t))
+#define TA_FRONTEND_TABLE_STORAGE_BYTES ((uint32_t)sizeof(ta_frontend_table_storage_t))
 
 /* Checks every field of cfg against the limits above; TA_FRONTEND_OK or the first problem found. */
 ta_frontend_status_t ta_frontend_config_check(const ta_frontend_config_t *cfg);
@@ -76,8 +106,19 @@ uint32_t ta_frontend_num_frames(const ta_frontend_config_t *cfg, uint32_t n_samp
 /* Values per frame: num_coeffs with a DCT, else num_mel_bins. */
 uint16_t ta_frontend_num_features(const ta_frontend_config_t *cfg);
 
-/* Validates cfg, copies it, builds window/FFT/mel/DCT tables, gain = 1, then resets. */
-ta_frontend_status_t ta_frontend_init(ta_frontend_t *fe, const ta_frontend_config_t *cfg);
+/* Validates cfg and builds its window/FFT/mel/DCT tables into storage (storage->tables). */
+ta_frontend_status_t ta_frontend_build_tables(ta_frontend_table_storage_t *storage, const ta_frontend_config_t *cfg);
+
+/* Hosts and tools: builds the tables into storage (which must outlive fe), then as
+ * ta_frontend_init_const(fe, cfg, &storage->tables). */
+ta_frontend_status_t ta_frontend_init(ta_frontend_t *fe, const ta_frontend_config_t *cfg,
+                                      ta_frontend_table_storage_t *storage);
+
+/* Devices: no table building. Validates cfg, checks that tables has this layout version and was built
+ * for cfg (every field the tables depend on; else TA_FRONTEND_ERR_TABLES), copies cfg, keeps a pointer
+ * to tables (which must outlive fe), gain = 1, then resets. */
+ta_frontend_status_t ta_frontend_init_const(ta_frontend_t *fe, const ta_frontend_config_t *cfg,
+                                            const ta_frontend_tables_t *tables);
 
 /* Starts a new stream/clip: empties the sample buffer (refilled with the center padding) and the
  * counters. Keeps tables and gain. */

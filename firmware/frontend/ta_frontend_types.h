@@ -44,7 +44,8 @@ typedef enum {
     TA_FRONTEND_ERR_LOG = -11,         /* log of a value that can be 0: floor and offset both <= 0 */
     TA_FRONTEND_ERR_ENUM = -12,        /* an enum field holds an unknown value */
     TA_FRONTEND_ERR_CAPACITY = -13,    /* output buffer too small for the clip's frames */
-    TA_FRONTEND_ERR_GAIN = -14         /* gain not finite or <= 0 */
+    TA_FRONTEND_ERR_GAIN = -14,        /* gain not finite or <= 0 */
+    TA_FRONTEND_ERR_TABLES = -15       /* const tables of another version or built for another config */
 } ta_frontend_status_t;
 
 /* Hann window 0.5 - 0.5 cos(2 pi n / D): periodic D = N (scipy get_window('hann'), librosa; the same

@@ -53,7 +53,8 @@ static double triangle_weight(const ta_frontend_config_t *cfg, double hz, double
     return x > 0.0 ? x : 0.0;
 }
 
-ta_frontend_status_t ta_mel_init(ta_mel_bank_t *bank, const ta_frontend_config_t *cfg)
+ta_frontend_status_t ta_mel_build(ta_mel_bank_t *bank, const ta_frontend_config_t *cfg, uint16_t *first_bin,
+                                  uint16_t *num_weights, float *weights, uint32_t weights_capacity)
 {
     uint32_t num_bins;
     uint32_t b;
@@ -62,7 +63,7 @@ ta_frontend_status_t ta_mel_init(ta_mel_bank_t *bank, const ta_frontend_config_t
     double mel_hi;
     double bin_hz;
 
-    if (bank == NULL || cfg == NULL) {
+    if (bank == NULL || cfg == NULL || first_bin == NULL || num_weights == NULL || weights == NULL) {
         return TA_FRONTEND_ERR_NULL;
     }
     if (cfg->num_mel_bins == 0u || cfg->num_mel_bins > TA_FRONTEND_MAX_MEL_BINS) {
@@ -72,7 +73,6 @@ ta_frontend_status_t ta_mel_init(ta_mel_bank_t *bank, const ta_frontend_config_t
     mel_lo = ta_mel_from_hz((double)cfg->fmin_hz, cfg->mel_scale);
     mel_hi = ta_mel_from_hz((double)cfg->fmax_hz, cfg->mel_scale);
     bin_hz = (double)cfg->sample_rate_hz / (double)cfg->fft_length;
-    bank->num_bands = cfg->num_mel_bins;
 
     for (b = 0; b < cfg->num_mel_bins; ++b) {
         double step = (mel_hi - mel_lo) / (double)(cfg->num_mel_bins + 1u);
@@ -97,29 +97,33 @@ ta_frontend_status_t ta_mel_init(ta_mel_bank_t *bank, const ta_frontend_config_t
                 last = k;
             }
         }
-        bank->weight_offset[b] = (uint16_t)used;
         if (first == num_bins) { /* band narrower than a bin: contributes nothing, as in TF/librosa */
-            bank->first_bin[b] = 0;
-            bank->num_weights[b] = 0;
+            first_bin[b] = 0;
+            num_weights[b] = 0;
             continue;
         }
-        if (used + (last - first + 1u) > 2u * TA_FRONTEND_MAX_SPECTRUM_BINS) {
+        if (used + (last - first + 1u) > weights_capacity) {
             return TA_FRONTEND_ERR_MEL_BINS;
         }
-        bank->first_bin[b] = (uint16_t)first;
-        bank->num_weights[b] = (uint16_t)(last - first + 1u);
+        first_bin[b] = (uint16_t)first;
+        num_weights[b] = (uint16_t)(last - first + 1u);
         for (k = first; k <= last; ++k) {
-            bank->weights[used++] = (float)(norm * triangle_weight(cfg, bin_hz * (double)k, lo, mid, hi));
+            weights[used++] = (float)(norm * triangle_weight(cfg, bin_hz * (double)k, lo, mid, hi));
         }
     }
+    bank->num_bands = cfg->num_mel_bins;
+    bank->num_weights_total = (uint16_t)used;
+    bank->first_bin = first_bin;
+    bank->num_weights = num_weights;
+    bank->weights = weights;
     return TA_FRONTEND_OK;
 }
 
 void ta_mel_apply(const ta_mel_bank_t *bank, const float *spectrum, float *mel)
 {
+    const float *w = bank->weights; /* band b's weights follow band b-1's */
     uint32_t b;
     for (b = 0; b < bank->num_bands; ++b) {
-        const float *w = &bank->weights[bank->weight_offset[b]];
         const float *s = &spectrum[bank->first_bin[b]];
         uint32_t n = bank->num_weights[b];
         uint32_t k;
@@ -127,6 +131,7 @@ void ta_mel_apply(const ta_mel_bank_t *bank, const float *spectrum, float *mel)
         for (k = 0; k < n; ++k) {
             acc += w[k] * s[k];
         }
+        w += n;
         mel[b] = acc;
     }
 }

@@ -5,7 +5,7 @@
 
 #define TA_PI_D 3.14159265358979323846
 
-ta_frontend_status_t ta_mfcc_init(ta_mfcc_t *dct, const ta_frontend_config_t *cfg)
+ta_frontend_status_t ta_mfcc_build(ta_mfcc_t *dct, const ta_frontend_config_t *cfg, float *cos_table)
 {
     uint32_t m;
     uint32_t j;
@@ -18,8 +18,12 @@ ta_frontend_status_t ta_mfcc_init(ta_mfcc_t *dct, const ta_frontend_config_t *cf
     dct->num_out = 0;
     dct->scale_first = 0.0f;
     dct->scale_rest = 0.0f;
+    dct->cos_table = NULL;
     if (cfg->dct == (uint8_t)TA_DCT_NONE) {
         return TA_FRONTEND_OK;
+    }
+    if (cos_table == NULL) {
+        return TA_FRONTEND_ERR_NULL;
     }
     if (m == 0u || m > TA_FRONTEND_MAX_MEL_BINS) {
         return TA_FRONTEND_ERR_MEL_BINS;
@@ -29,8 +33,9 @@ ta_frontend_status_t ta_mfcc_init(ta_mfcc_t *dct, const ta_frontend_config_t *cf
     }
     dct->num_out = cfg->num_coeffs;
     for (j = 0; j < 4u * m; ++j) {
-        dct->cos_table[j] = (float)cos(TA_PI_D * (double)j / (2.0 * (double)m));
+        cos_table[j] = (float)cos(TA_PI_D * (double)j / (2.0 * (double)m));
     }
+    dct->cos_table = cos_table;
     /* TF: 2 * sum(...) * rsqrt(2M) for every k; orthonormal: sqrt(1/M) for k = 0, sqrt(2/M) else. */
     dct->scale_rest = (float)sqrt(2.0 / (double)m);
     dct->scale_first = cfg->dct == (uint8_t)TA_DCT_TF ? dct->scale_rest : (float)sqrt(1.0 / (double)m);

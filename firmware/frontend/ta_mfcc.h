@@ -8,18 +8,20 @@
 extern "C" {
 #endif
 
-/* cos(pi j / (2 M)) for j < 4 M: the DCT-II kernel cos(pi k (2n+1) / (2M)) is entry k(2n+1) mod 4M,
- * so one table of 4 M values replaces an M x K matrix. */
+/* The DCT-II kernel cos(pi k (2n+1) / (2M)) is entry k(2n+1) mod 4M of one table of cos(pi j / (2M)),
+ * j < 4M, so 4M values replace an M x K matrix. A view: the table is built by ta_mfcc_build() into caller
+ * RAM, or a const array generated at build time from the same builder. */
 typedef struct {
-    uint8_t type;          /* ta_dct_type_t */
-    uint16_t num_in;       /* M mel bins */
-    uint16_t num_out;      /* K coefficients */
-    float scale_first;     /* factor of coefficient 0 */
-    float scale_rest;      /* factor of coefficients 1..K-1 */
-    float cos_table[4u * TA_FRONTEND_MAX_MEL_BINS];
+    uint8_t type;            /* ta_dct_type_t */
+    uint16_t num_in;         /* M mel bins */
+    uint16_t num_out;        /* K coefficients (0 without a DCT) */
+    float scale_first;       /* factor of coefficient 0 */
+    float scale_rest;        /* factor of coefficients 1..K-1 */
+    const float *cos_table;  /* 4 M values; NULL without a DCT */
 } ta_mfcc_t;
 
-ta_frontend_status_t ta_mfcc_init(ta_mfcc_t *dct, const ta_frontend_config_t *cfg);
+/* Fills cos_table (room for 4 * num_mel_bins values; unused and may be NULL when cfg->dct is NONE). */
+ta_frontend_status_t ta_mfcc_build(ta_mfcc_t *dct, const ta_frontend_config_t *cfg, float *cos_table);
 
 /* In place on n values: see ta_log_t. */
 void ta_log_apply(const ta_frontend_config_t *cfg, float *values, uint16_t n);

@@ -234,6 +234,10 @@ def _model_h(
     frontend_decl = (
         '#define TA_MODEL_HAS_FRONTEND 1\n#include "ta_frontend.h"\n'
         "extern const ta_frontend_config_t ta_model_frontend;\n"
+        # config_to_c() also writes the frontend's tables, built on the host by the C frontend: the
+        # device uses them const (ta_frontend_init_const) instead of building them at boot.
+        "#define TA_MODEL_HAS_FRONTEND_TABLES 1\n"
+        "extern const ta_frontend_tables_t ta_model_frontend_tables;\n"
         if has_frontend
         else "#define TA_MODEL_HAS_FRONTEND 0\n"
     )

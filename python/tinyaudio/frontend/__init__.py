@@ -9,6 +9,7 @@ from tinyaudio.frontend.config import (
     PRESET_NAMES,
     FrontendConfig,
     c_fields,
+    config_fields_c,
     config_to_c,
     frames_for_samples,
     preset,
@@ -20,6 +21,7 @@ from tinyaudio.frontend.features import (
     compute_features_batch,
     frontend_state_bytes,
 )
+from tinyaudio.frontend.tables import frontend_tables, tables_to_c
 
 __all__ = [
     "FORMAT_VERSION",
@@ -27,11 +29,14 @@ __all__ = [
     "FrontendConfig",
     "FrontendStream",
     "c_fields",
+    "config_fields_c",
     "clip_gain",
     "compute_features",
     "compute_features_batch",
     "config_to_c",
     "frames_for_samples",
     "frontend_state_bytes",
+    "frontend_tables",
     "preset",
+    "tables_to_c",
 ]

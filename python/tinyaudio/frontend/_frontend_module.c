@@ -12,7 +12,8 @@
 
 typedef struct {
     PyObject_HEAD
-    ta_frontend_t fe; /* ~30 KB, inside the Python object (the host has a heap; the device does not) */
+    ta_frontend_t fe;                    /* inside the Python object (the host has a heap; the device does not) */
+    ta_frontend_table_storage_t storage; /* the tables fe uses, built by ta_frontend_init() */
 } FrontendObject;
 
 /* ---- config dict -> ta_frontend_config_t ---------------------------------------------------- */
@@ -113,7 +114,7 @@ static int Frontend_init(FrontendObject *self, PyObject *args, PyObject *kwds)
     if (config_from_dict(dict, &cfg) < 0) {
         return -1;
     }
-    status = ta_frontend_init(&self->fe, &cfg);
+    status = ta_frontend_init(&self->fe, &cfg, &self->storage);
     if (status != TA_FRONTEND_OK) {
         raise_status(status, "rejected the config");
         return -1;
@@ -304,7 +305,7 @@ static PyObject *Frontend_window(FrontendObject *self, PyObject *Py_UNUSED(ignor
     dims[0] = (npy_intp)self->fe.config.frame_length;
     out = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_FLOAT32);
     if (out != NULL) {
-        memcpy(PyArray_DATA(out), self->fe.window, (size_t)dims[0] * sizeof(float));
+        memcpy(PyArray_DATA(out), self->fe.tables->window, (size_t)dims[0] * sizeof(float));
     }
     return (PyObject *)out;
 }
@@ -314,11 +315,14 @@ static PyObject *Frontend_mel_weights(FrontendObject *self, PyObject *Py_UNUSED(
 {
     npy_intp dims[2];
     PyArrayObject *out;
-    const ta_mel_bank_t *bank = &self->fe.mel_bank;
+    const ta_mel_bank_t *bank;
+    const float *weights;
     uint32_t b;
     if (check_init(self) < 0) {
         return NULL;
     }
+    bank = &self->fe.tables->mel;
+    weights = bank->weights;
     dims[0] = (npy_intp)bank->num_bands;
     dims[1] = (npy_intp)(self->fe.config.fft_length / 2u + 1u);
     out = (PyArrayObject *)PyArray_ZEROS(2, dims, NPY_FLOAT32, 0);
@@ -327,10 +331,86 @@ static PyObject *Frontend_mel_weights(FrontendObject *self, PyObject *Py_UNUSED(
     }
     for (b = 0; b < bank->num_bands; ++b) {
         float *row = (float *)PyArray_DATA(out) + (size_t)b * (size_t)dims[1];
-        memcpy(&row[bank->first_bin[b]], &bank->weights[bank->weight_offset[b]],
-               (size_t)bank->num_weights[b] * sizeof(float));
+        memcpy(&row[bank->first_bin[b]], weights, (size_t)bank->num_weights[b] * sizeof(float));
+        weights += bank->num_weights[b];
     }
     return (PyObject *)out;
+}
+
+/* A new 1-D array of n values of type typenum copied from data (n may be 0), stored in dict[key]. */
+static int put_array(PyObject *dict, const char *key, int typenum, const void *data, size_t n, size_t item_bytes)
+{
+    npy_intp dims[1];
+    PyObject *arr;
+    int rc;
+    dims[0] = (npy_intp)n;
+    arr = PyArray_SimpleNew(1, dims, typenum);
+    if (arr == NULL) {
+        return -1;
+    }
+    if (n > 0u) {
+        memcpy(PyArray_DATA((PyArrayObject *)arr), data, n * item_bytes);
+    }
+    rc = PyDict_SetItemString(dict, key, arr);
+    Py_DECREF(arr);
+    return rc;
+}
+
+static int put_float32(PyObject *dict, const char *key, float value)
+{
+    return put_array(dict, key, NPY_FLOAT32, &value, 1u, sizeof(float));
+}
+
+static int put_uint(PyObject *dict, const char *key, unsigned long value)
+{
+    PyObject *obj = PyLong_FromUnsignedLong(value);
+    int rc;
+    if (obj == NULL) {
+        return -1;
+    }
+    rc = PyDict_SetItemString(dict, key, obj);
+    Py_DECREF(obj);
+    return rc;
+}
+
+/* Every table of the state, exactly as ta_frontend_build_tables() built them (for generating const
+ * tables: Python only prints these numbers). Floats as float32 arrays, counts as ints. */
+static PyObject *Frontend_tables(FrontendObject *self, PyObject *Py_UNUSED(ignored))
+{
+    const ta_frontend_tables_t *t;
+    PyObject *d;
+    size_t half;
+    size_t bands;
+    size_t dct_values;
+    if (check_init(self) < 0) {
+        return NULL;
+    }
+    t = self->fe.tables;
+    half = (size_t)t->fft.n / 2u;
+    bands = (size_t)t->mel.num_bands;
+    dct_values = t->dct.cos_table != NULL ? 4u * (size_t)t->dct.num_in : 0u;
+    d = PyDict_New();
+    if (d == NULL) {
+        return NULL;
+    }
+    if (put_uint(d, "version", t->version) < 0 ||
+        put_array(d, "window", NPY_FLOAT32, t->window, t->config.frame_length, sizeof(float)) < 0 ||
+        put_uint(d, "fft_n", t->fft.n) < 0 ||
+        put_array(d, "fft_cos", NPY_FLOAT32, t->fft.cos_table, half, sizeof(float)) < 0 ||
+        put_array(d, "fft_sin", NPY_FLOAT32, t->fft.sin_table, half, sizeof(float)) < 0 ||
+        put_uint(d, "mel_num_bands", t->mel.num_bands) < 0 ||
+        put_array(d, "mel_first_bin", NPY_UINT16, t->mel.first_bin, bands, sizeof(uint16_t)) < 0 ||
+        put_array(d, "mel_num_weights", NPY_UINT16, t->mel.num_weights, bands, sizeof(uint16_t)) < 0 ||
+        put_array(d, "mel_weights", NPY_FLOAT32, t->mel.weights, t->mel.num_weights_total, sizeof(float)) < 0 ||
+        put_uint(d, "dct_type", t->dct.type) < 0 || put_uint(d, "dct_num_in", t->dct.num_in) < 0 ||
+        put_uint(d, "dct_num_out", t->dct.num_out) < 0 ||
+        put_float32(d, "dct_scale_first", t->dct.scale_first) < 0 ||
+        put_float32(d, "dct_scale_rest", t->dct.scale_rest) < 0 ||
+        put_array(d, "dct_cos", NPY_FLOAT32, t->dct.cos_table, dct_values, sizeof(float)) < 0) {
+        Py_DECREF(d);
+        return NULL;
+    }
+    return d;
 }
 
 static PyObject *Frontend_get_num_features(FrontendObject *self, void *Py_UNUSED(closure))
@@ -356,6 +436,8 @@ static PyMethodDef Frontend_methods[] = {
     {"window", (PyCFunction)Frontend_window, METH_NOARGS, "window() -> float32[frame_length]"},
     {"mel_weights", (PyCFunction)Frontend_mel_weights, METH_NOARGS,
      "mel_weights() -> float32[num_mel_bins, fft/2+1]"},
+    {"tables", (PyCFunction)Frontend_tables, METH_NOARGS,
+     "tables() -> dict of the C-built tables (window, fft_cos/sin, mel_first_bin/num_weights/weights, dct_*)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -410,7 +492,9 @@ static PyObject *mod_check_config(PyObject *Py_UNUSED(module), PyObject *dict)
 /* The packed real FFT of x (length a power of two), for tests of ta_fft.c on its own. */
 static PyObject *mod_rfft_packed(PyObject *Py_UNUSED(module), PyObject *arg)
 {
-    static ta_rfft_t fft; /* guarded by the GIL */
+    static ta_rfft_t fft; /* guarded by the GIL, as the tables */
+    static float cos_table[TA_FRONTEND_MAX_FFT / 2u];
+    static float sin_table[TA_FRONTEND_MAX_FFT / 2u];
     PyArrayObject *x;
     PyArrayObject *out;
     npy_intp n;
@@ -419,7 +503,7 @@ static PyObject *mod_rfft_packed(PyObject *Py_UNUSED(module), PyObject *arg)
         return NULL;
     }
     n = PyArray_DIM(x, 0);
-    status = n > 65535 ? TA_FRONTEND_ERR_FFT_LENGTH : ta_rfft_init(&fft, (uint16_t)n);
+    status = n > 65535 ? TA_FRONTEND_ERR_FFT_LENGTH : ta_rfft_build(&fft, (uint16_t)n, cos_table, sin_table);
     if (status != TA_FRONTEND_OK) {
         Py_DECREF(x);
         return raise_status(status, "rfft");
@@ -459,6 +543,8 @@ PyMODINIT_FUNC PyInit__frontend(void)
     Py_INCREF(&FrontendType);
     if (PyModule_AddObject(m, "Frontend", (PyObject *)&FrontendType) < 0 ||
         PyModule_AddIntConstant(m, "STATE_BYTES", (long)sizeof(ta_frontend_t)) < 0 ||
+        PyModule_AddIntConstant(m, "TABLE_STORAGE_BYTES", (long)sizeof(ta_frontend_table_storage_t)) < 0 ||
+        PyModule_AddIntConstant(m, "TABLES_VERSION", (long)TA_FRONTEND_TABLES_VERSION) < 0 ||
         PyModule_AddIntConstant(m, "MAX_FFT", (long)TA_FRONTEND_MAX_FFT) < 0 ||
         PyModule_AddIntConstant(m, "MAX_MEL_BINS", (long)TA_FRONTEND_MAX_MEL_BINS) < 0 ||
         PyModule_AddIntConstant(m, "VERSION", (long)TA_FRONTEND_VERSION) < 0) {

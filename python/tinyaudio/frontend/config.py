@@ -306,15 +306,9 @@ def _c_float(value: float) -> str:
     return text + "f"
 
 
-def config_to_c(config: FrontendConfig, name: str = "ta_model_frontend") -> str:
-    """A C99 definition `const ta_frontend_config_t <name> = {...};` (needs #include "ta_frontend.h")."""
-    if not name.isidentifier():
-        raise FrontendConfigError(f"{name!r} is not a C identifier")
-    lines = [
-        f"/* tinyaudio frontend config (format {FORMAT_VERSION}): {config.num_frames} frames x "
-        f"{config.num_features} features */",
-        f"const ta_frontend_config_t {name} = {{",
-    ]
+def config_fields_c(config: FrontendConfig) -> list[str]:
+    """The designated-initializer lines `.field = value,` of ta_frontend_config_t, in struct order."""
+    lines = []
     for py_name, c_name in _C_NAMES.items():
         value = getattr(config, py_name)
         if py_name in _ENUMS:
@@ -325,6 +319,26 @@ def config_to_c(config: FrontendConfig, name: str = "ta_model_frontend") -> str:
             text = _c_float(value)
         else:
             text = f"{value}u"
-        lines.append(f"    .{c_name} = {text},")
-    lines.append("};")
-    return "\n".join(lines) + "\n"
+        lines.append(f".{c_name} = {text},")
+    return lines
+
+
+def config_to_c(config: FrontendConfig, name: str = "ta_model_frontend", tables: bool = True) -> str:
+    """C99 definitions (need #include "ta_frontend.h"): `const ta_frontend_config_t <name> = {...};` and,
+    with `tables`, `const ta_frontend_tables_t <name>_tables` with its const arrays, built by the C
+    frontend on this host (see tinyaudio.frontend.tables), for ta_frontend_init_const() on a device."""
+    if not name.isidentifier():
+        raise FrontendConfigError(f"{name!r} is not a C identifier")
+    lines = [
+        f"/* tinyaudio frontend config (format {FORMAT_VERSION}): {config.num_frames} frames x "
+        f"{config.num_features} features */",
+        f"const ta_frontend_config_t {name} = {{",
+        *("    " + line for line in config_fields_c(config)),
+        "};",
+    ]
+    text = "\n".join(lines) + "\n"
+    if tables:
+        from tinyaudio.frontend.tables import tables_to_c
+
+        text += "\n" + tables_to_c(config, name=f"{name}_tables")
+    return text
