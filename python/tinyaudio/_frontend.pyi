@@ -1,9 +1,13 @@
 """Type stub of the C extension built from python/tinyaudio/frontend/_frontend_module.c."""
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
 STATE_BYTES: int
+TABLE_STORAGE_BYTES: int
+TABLES_VERSION: int
 MAX_FFT: int
 MAX_MEL_BINS: int
 VERSION: int
@@ -20,6 +24,7 @@ class Frontend:
     def set_gain(self, gain: float) -> None: ...
     def window(self) -> npt.NDArray[np.float32]: ...
     def mel_weights(self) -> npt.NDArray[np.float32]: ...
+    def tables(self) -> dict[str, Any]: ...
 
 def clip_gain(config: dict[str, int | float], audio: npt.ArrayLike) -> float: ...
 def check_config(config: dict[str, int | float]) -> tuple[int, str]: ...
