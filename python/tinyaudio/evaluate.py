@@ -1,7 +1,8 @@
 """Evaluate an int8 .tflite classifier on a dataset, through a chosen inference engine.
 
-Engines map a name to a function `(flatbuffer, int8_inputs (N, *input_shape)) -> int8_outputs (N, classes)`.
-Register more with `register_engine` (the emulator adds `firmware`).
+An engine is a function `(EngineRequest) -> int8 outputs (N, classes)`. The request carries the model, the
+int8 input tensors computed by the Python frontend, the clips' WAV paths (for engines that run their own
+frontend, such as firmware) and free-form options (e.g. `target`). Register more with `register_engine`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,22 @@ import numpy as np
 
 from tinyaudio.errors import TinyaudioError
 
-EngineFn = Callable[[bytes, np.ndarray], np.ndarray]
+
+@dataclass
+class EngineRequest:
+    flatbuffer: bytes
+    inputs: np.ndarray  # (N, *input_shape_without_batch) int8, quantized with the model's input parameters
+    model_path: Path | None = None
+    clip_paths: list[Path] = field(default_factory=list)  # same order as `inputs` (empty for raw tensors)
+    labels: list[str] = field(default_factory=list)
+    frontend: dict[str, Any] | None = None  # FrontendConfig.to_dict() of the features
+    options: dict[str, Any] = field(default_factory=dict)  # engine-specific, e.g. {"target": "qemu-m4"}
+    extra: dict[str, Any] = field(
+        default_factory=dict
+    )  # engines may report more here (copied into the result)
+
+
+EngineFn = Callable[[EngineRequest], np.ndarray]
 _ENGINES: dict[str, EngineFn] = {}
 
 
@@ -25,6 +41,7 @@ class EvalError(TinyaudioError):
 
 
 def register_engine(name: str, fn: EngineFn) -> None:
+    """Make `--engine name` available to `tinyaudio eval` and `evaluate_int8`."""
     _ENGINES[name] = fn
 
 
@@ -33,28 +50,29 @@ def engine_names() -> list[str]:
     return sorted(_ENGINES)
 
 
-def _run_litert(flatbuffer: bytes, inputs: np.ndarray) -> np.ndarray:
+def _run_litert(req: EngineRequest) -> np.ndarray:
     from ai_edge_litert.interpreter import Interpreter
 
-    interp = Interpreter(model_content=flatbuffer, num_threads=1)
+    interp = Interpreter(model_content=req.flatbuffer, num_threads=1)
     interp.allocate_tensors()
     inp, out = interp.get_input_details()[0], interp.get_output_details()[0]
     shape = tuple(inp["shape"])
     results = []
-    for x in inputs:
+    for x in req.inputs:
         interp.set_tensor(inp["index"], x.reshape(shape))
         interp.invoke()
         results.append(interp.get_tensor(out["index"]).reshape(-1).copy())
     return np.stack(results) if results else np.zeros((0, int(np.prod(out["shape"]))), np.int8)
 
 
-def _run_tflm(flatbuffer: bytes, inputs: np.ndarray) -> np.ndarray:
+def _run_tflm(req: EngineRequest) -> np.ndarray:
     from tflite_micro.python.tflite_micro import runtime
 
-    interp = runtime.Interpreter.from_bytes(flatbuffer, arena_size=max(1 << 20, 10 * len(flatbuffer)))
+    fb = req.flatbuffer
+    interp = runtime.Interpreter.from_bytes(fb, arena_size=max(1 << 20, 10 * len(fb)))
     shape = tuple(interp.get_input_details(0)["shape"])
     results = []
-    for x in inputs:
+    for x in req.inputs:
         interp.set_input(x.reshape(shape), 0)
         interp.invoke()
         results.append(np.array(interp.get_output(0)).reshape(-1).copy())
@@ -66,16 +84,23 @@ def _register_builtin() -> None:
     _ENGINES.setdefault("tflm", _run_tflm)
 
 
-def run_engine(name: str, flatbuffer: bytes, inputs: np.ndarray) -> np.ndarray:
+def run_engine(name: str, request: EngineRequest | bytes, inputs: np.ndarray | None = None) -> np.ndarray:
+    """Run `request` through engine `name`; `run_engine(name, flatbuffer, inputs)` is shorthand."""
     _register_builtin()
     if name not in _ENGINES:
         raise EvalError(f"unknown engine {name!r}; available: {', '.join(sorted(_ENGINES))}")
-    return _ENGINES[name](flatbuffer, inputs)
+    if isinstance(request, bytes):
+        if inputs is None:
+            raise EvalError("run_engine: inputs are missing")
+        request = EngineRequest(request, inputs)
+    return _ENGINES[name](request)
 
 
 def quantize_input(features: np.ndarray, scale: float, zero_point: int) -> np.ndarray:
-    """Float features -> int8 with the model's input quantization (round half away from zero, as TFLite)."""
-    q = np.round(np.asarray(features, dtype=np.float64) / scale) + zero_point
+    """Float features -> int8 with the model's input quantization: round half away from zero (std::round, as
+    TFLite's QUANTIZE), add the zero point, saturate."""
+    v = np.asarray(features, dtype=np.float64) / scale
+    q = np.sign(v) * np.floor(np.abs(v) + 0.5) + zero_point
     return np.clip(q, -128, 127).astype(np.int8)
 
 
@@ -134,6 +159,11 @@ def evaluate_int8(
     labels: np.ndarray,
     label_names: list[str],
     engine: str = "litert",
+    *,
+    model_path: Path | None = None,
+    clip_paths: list[Path] | None = None,
+    frontend: dict[str, Any] | None = None,
+    engine_options: dict[str, Any] | None = None,
 ) -> EvalResult:
     """Quantize float features with the model's input parameters, run them through `engine`, score argmax."""
     shape, scale, zero_point = model_input_quant(flatbuffer)
@@ -144,13 +174,22 @@ def evaluate_int8(
             "use the frontend configuration the model was trained with (--frontend)"
         )
     q = quantize_input(features.reshape(len(features), *shape[1:]), scale, zero_point)
-    out = run_engine(engine, flatbuffer, q)
+    request = EngineRequest(
+        flatbuffer,
+        q,
+        model_path,
+        list(clip_paths or []),
+        list(label_names),
+        frontend,
+        dict(engine_options or {}),
+    )
+    out = run_engine(engine, request)
     if out.shape[1] != len(label_names):
         raise EvalError(f"model has {out.shape[1]} outputs but {len(label_names)} labels were given")
     pred = np.argmax(out, axis=-1)
     cm = confusion_matrix(labels, pred, len(label_names))
     acc = float(np.mean(pred == labels)) if len(labels) else float("nan")
-    return EvalResult(acc, len(labels), list(label_names), cm, pred, engine)
+    return EvalResult(acc, len(labels), list(label_names), cm, pred, engine, dict(request.extra))
 
 
 def read_manifest_beside(model_path: Path) -> dict[str, Any] | None:
@@ -241,6 +280,16 @@ def evaluate_model_on_data(
     feats = extract_features(ds, config, cache_dir, progress=False)[idx]
     label_index = {name: i for i, name in enumerate(names)}
     y = np.array([label_index[c.label] for c in subset.clips], dtype=np.int64)
-    result = evaluate_int8(flatbuffer, feats, y, names, engine)
+    result = evaluate_int8(
+        flatbuffer,
+        feats,
+        y,
+        names,
+        engine,
+        model_path=model_path,
+        clip_paths=[c.path for c in subset.clips],
+        frontend=config.to_dict(),
+        engine_options={"target": target},
+    )
     result.extra["split_name"] = f"{split} of {split_obj.name}"
     return result
