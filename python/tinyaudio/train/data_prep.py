@@ -99,7 +99,12 @@ def augmented_copies(ds: Any, indices: np.ndarray, config: Any, recipe: Recipe, 
 
     a = recipe.augment
     audio, _ = load_audio(ds.subset(indices), config.sample_rate, config.clip_samples, progress=progress)
-    bank = load_noise_bank(Path(a.noise_dir), config.sample_rate) if a.noise_dir else None
+    bank = None
+    if a.noise_dir:
+        noise_dir = Path(a.noise_dir).expanduser()
+        if not noise_dir.is_absolute() and not noise_dir.exists():
+            noise_dir = datasets_root() / noise_dir  # like dataset.path: relative to $TINYAUDIO_DATASETS
+        bank = load_noise_bank(noise_dir, config.sample_rate)
     rng = np.random.default_rng(recipe.training.seed + 1000)
     out = []
     for _ in range(a.copies):
