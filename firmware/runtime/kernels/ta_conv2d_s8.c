@@ -241,3 +241,66 @@ ta_status_t ta_conv2d_s8(const ta_conv2d_s8_params_t *p, const int8_t *input, co
     }
     return TA_OK;
 }
+
+ta_status_t ta_conv2d_s8_pointwise_inplace(const ta_conv2d_s8_params_t *p, const int8_t *input,
+                                           const int8_t *filter, const int32_t *bias_with_offset,
+                                           int8_t *output, int8_t *scratch)
+{
+    TA_PRECONDITION(p != 0 && input != 0 && filter != 0 && bias_with_offset != 0, TA_ERR_NULL);
+    TA_PRECONDITION(output != 0 && scratch != 0, TA_ERR_NULL);
+    TA_PRECONDITION(p->output_multiplier != 0 && p->output_shift != 0, TA_ERR_NULL);
+    TA_PRECONDITION(p->batches > 0 && p->input_h > 0 && p->input_w > 0 && p->input_c > 0, TA_ERR_SHAPE);
+    TA_PRECONDITION(p->filter_h == 1 && p->filter_w == 1 && p->filter_c == p->input_c, TA_ERR_UNSUPPORTED);
+    TA_PRECONDITION(p->stride_h == 1 && p->stride_w == 1 && p->pad_h == 0 && p->pad_w == 0, TA_ERR_UNSUPPORTED);
+    TA_PRECONDITION(p->output_h == p->input_h && p->output_w == p->input_w, TA_ERR_UNSUPPORTED);
+    TA_PRECONDITION(p->output_c > 0 && p->output_c <= p->input_c, TA_ERR_UNSUPPORTED);
+    TA_PRECONDITION(p->activation_min <= p->activation_max, TA_ERR_PARAM);
+
+    const int32_t pixels = p->batches * p->input_h * p->input_w;
+    const int32_t in_c = p->input_c, out_c = p->output_c;
+    const int32_t output_offset = p->output_offset;
+    const int32_t act_min = p->activation_min, act_max = p->activation_max;
+    const int32_t *multiplier = p->output_multiplier;
+    const int32_t *shift = p->output_shift;
+    for (int32_t px = 0; px < pixels; ++px) {
+        /* Output pixel px overlaps only input bytes of pixels <= px (out_c <= in_c): copy pixel px first. */
+        const int8_t *src = input + px * in_c;
+        for (int32_t i = 0; i < in_c; ++i) {
+            scratch[i] = src[i];
+        }
+        int8_t *out = output + px * out_c;
+        int32_t oc = 0;
+        for (; oc + 4 <= out_c; oc += 4) {
+            const int8_t *f0 = filter + oc * in_c;
+            const int8_t *f1 = f0 + in_c;
+            const int8_t *f2 = f1 + in_c;
+            const int8_t *f3 = f2 + in_c;
+            int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+            for (int32_t i = 0; i < in_c; ++i) {
+                const int32_t v = scratch[i];
+                a0 += f0[i] * v;
+                a1 += f1[i] * v;
+                a2 += f2[i] * v;
+                a3 += f3[i] * v;
+            }
+            out[oc] = ta_conv_requantize(a0, bias_with_offset, oc, multiplier[oc], shift[oc], output_offset,
+                                         act_min, act_max);
+            out[oc + 1] = ta_conv_requantize(a1, bias_with_offset, oc + 1, multiplier[oc + 1], shift[oc + 1],
+                                             output_offset, act_min, act_max);
+            out[oc + 2] = ta_conv_requantize(a2, bias_with_offset, oc + 2, multiplier[oc + 2], shift[oc + 2],
+                                             output_offset, act_min, act_max);
+            out[oc + 3] = ta_conv_requantize(a3, bias_with_offset, oc + 3, multiplier[oc + 3], shift[oc + 3],
+                                             output_offset, act_min, act_max);
+        }
+        for (; oc < out_c; ++oc) {
+            const int8_t *f = filter + oc * in_c;
+            int32_t a = 0;
+            for (int32_t i = 0; i < in_c; ++i) {
+                a += f[i] * (int32_t)scratch[i];
+            }
+            out[oc] = ta_conv_requantize(a, bias_with_offset, oc, multiplier[oc], shift[oc], output_offset, act_min,
+                                         act_max);
+        }
+    }
+    return TA_OK;
+}

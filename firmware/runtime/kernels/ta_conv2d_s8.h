@@ -29,4 +29,12 @@ typedef struct {
 ta_status_t ta_conv2d_s8(const ta_conv2d_s8_params_t *params, const int8_t *input, const int8_t *filter,
                          const int32_t *bias, int8_t *output);
 
+/* 1x1, stride 1, unpadded, ungrouped CONV_2D with output_c <= input_c, also correct when `output` ==
+ * `input`: each input pixel is copied to `scratch` (input_c bytes) before its output pixel is written.
+ * `bias_with_offset` (required) is bias + input_offset * sum(filter row) per output channel, folded at
+ * compile time: the same integer TFLM forms as sum(filter * (input + input_offset)) + bias. */
+ta_status_t ta_conv2d_s8_pointwise_inplace(const ta_conv2d_s8_params_t *params, const int8_t *input,
+                                           const int8_t *filter, const int32_t *bias_with_offset,
+                                           int8_t *output, int8_t *scratch);
+
 #endif /* TA_CONV2D_S8_H */

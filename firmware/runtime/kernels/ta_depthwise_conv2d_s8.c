@@ -160,3 +160,83 @@ ta_status_t ta_depthwise_conv2d_s8(const ta_depthwise_conv2d_s8_params_t *p, con
     }
     return TA_OK;
 }
+
+ta_status_t ta_depthwise_conv2d_s8_inplace(const ta_depthwise_conv2d_s8_params_t *p, const int8_t *input,
+                                           const int8_t *filter, const int32_t *bias, int8_t *output,
+                                           int8_t *scratch)
+{
+    TA_PRECONDITION(p != 0 && input != 0 && filter != 0 && output != 0 && scratch != 0, TA_ERR_NULL);
+    TA_PRECONDITION(p->output_multiplier != 0 && p->output_shift != 0, TA_ERR_NULL);
+    TA_PRECONDITION(p->batches > 0 && p->input_h > 0 && p->input_w > 0 && p->input_c > 0, TA_ERR_SHAPE);
+    TA_PRECONDITION(p->filter_h > 0 && p->filter_w > 0, TA_ERR_SHAPE);
+    TA_PRECONDITION(p->depth_multiplier == 1 && p->output_c == p->input_c, TA_ERR_UNSUPPORTED);
+    TA_PRECONDITION(p->output_h == p->input_h && p->output_w == p->input_w, TA_ERR_UNSUPPORTED);
+    TA_PRECONDITION(p->stride_h == 1 && p->stride_w == 1 && p->dilation_h == 1 && p->dilation_w == 1,
+                    TA_ERR_UNSUPPORTED);
+    TA_PRECONDITION(p->pad_h >= 0 && p->pad_h < p->filter_h && p->pad_w >= 0, TA_ERR_PARAM);
+    TA_PRECONDITION(p->activation_min <= p->activation_max, TA_ERR_PARAM);
+
+    const int32_t h = p->input_h, w = p->input_w, ch = p->input_c;
+    const int32_t f_h = p->filter_h, f_w = p->filter_w;
+    const int32_t pad_h = p->pad_h, pad_w = p->pad_w;
+    const int32_t ring_rows = pad_h + 1;
+    const int32_t row_bytes = w * ch;
+    const int32_t input_offset = p->input_offset, output_offset = p->output_offset;
+    const int32_t act_min = p->activation_min, act_max = p->activation_max;
+    const int32_t *multiplier = p->output_multiplier;
+    const int32_t *shift = p->output_shift;
+    int32_t acc[TA_DW_CHUNK];
+    int32_t fsum[TA_DW_CHUNK];
+
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *in_batch = input + b * h * row_bytes;
+        int8_t *out_batch = output + b * h * row_bytes;
+        for (int32_t y = 0; y < h; ++y) {
+            /* Save input row y before output row y overwrites it. */
+            int8_t *slot = scratch + (y % ring_rows) * row_bytes;
+            const int8_t *src = in_batch + y * row_bytes;
+            for (int32_t i = 0; i < row_bytes; ++i) {
+                slot[i] = src[i];
+            }
+            int32_t fy_start, fy_end;
+            ta_dw_valid_range(y - pad_h, 1, f_h, h, &fy_start, &fy_end);
+            for (int32_t x = 0; x < w; ++x) {
+                const int32_t in_x_origin = x - pad_w;
+                int32_t fx_start, fx_end;
+                ta_dw_valid_range(in_x_origin, 1, f_w, w, &fx_start, &fx_end);
+                int8_t *out_px = out_batch + y * row_bytes + x * ch;
+                for (int32_t c0 = 0; c0 < ch; c0 += TA_DW_CHUNK) {
+                    const int32_t n = ch - c0 < TA_DW_CHUNK ? ch - c0 : TA_DW_CHUNK;
+                    for (int32_t c = 0; c < n; ++c) {
+                        acc[c] = 0;
+                        fsum[c] = 0;
+                    }
+                    for (int32_t fy = fy_start; fy < fy_end; ++fy) {
+                        const int32_t r = y - pad_h + fy;
+                        /* rows up to y are (or are about to be) overwritten: read their saved copy */
+                        const int8_t *row = r <= y ? scratch + (r % ring_rows) * row_bytes : in_batch + r * row_bytes;
+                        for (int32_t fx = fx_start; fx < fx_end; ++fx) {
+                            const int8_t *xv = row + (in_x_origin + fx) * ch + c0;
+                            const int8_t *f = filter + (fy * f_w + fx) * ch + c0;
+                            for (int32_t c = 0; c < n; ++c) {
+                                acc[c] += f[c] * (int32_t)xv[c];
+                                fsum[c] += f[c];
+                            }
+                        }
+                    }
+                    for (int32_t c = 0; c < n; ++c) {
+                        const int32_t oc = c0 + c;
+                        /* sum(f * x) + offset * sum(f) == TFLM's sum(f * (x + offset)) */
+                        int32_t a = acc[c] + fsum[c] * input_offset;
+                        if (bias != 0) {
+                            a += bias[oc];
+                        }
+                        a = ta_multiply_by_quantized_multiplier(a, multiplier[oc], shift[oc]) + output_offset;
+                        out_px[oc] = (int8_t)ta_clamp_i32(a, act_min, act_max);
+                    }
+                }
+            }
+        }
+    }
+    return TA_OK;
+}

@@ -30,4 +30,15 @@ typedef struct {
 ta_status_t ta_depthwise_conv2d_s8(const ta_depthwise_conv2d_s8_params_t *params, const int8_t *input,
                                    const int8_t *filter, const int32_t *bias, int8_t *output);
 
+/* Bytes of scratch ta_depthwise_conv2d_s8_inplace needs: (pad_h + 1) input rows. */
+#define TA_DEPTHWISE_CONV2D_S8_INPLACE_SCRATCH(pad_h, input_w, input_c) \
+    ((int32_t)((pad_h) + 1) * (int32_t)(input_w) * (int32_t)(input_c))
+
+/* The same operation, also correct when `output` == `input`: depth_multiplier 1, stride 1, dilation 1
+ * and output size == input size (SAME padding). Rows the output has already overwritten are read from
+ * a ring of the last pad_h + 1 input rows in `scratch`, so the layer needs no second activation buffer. */
+ta_status_t ta_depthwise_conv2d_s8_inplace(const ta_depthwise_conv2d_s8_params_t *params, const int8_t *input,
+                                           const int8_t *filter, const int32_t *bias, int8_t *output,
+                                           int8_t *scratch);
+
 #endif /* TA_DEPTHWISE_CONV2D_S8_H */

@@ -121,7 +121,8 @@ def plan_memory(model: Model, lowered: list[LoweredOp], keep: tuple[int, ...] = 
             root_in = groups.find(inp)
             group = [t for t in first if groups.find(t) == root_in]
             group_last = max(last[t] for t in group)
-            if group_last == low.op.index and out not in pinned and not pinned.intersection(group):
+            # The output may itself be pinned (a model output): it then keeps the shared buffer alive.
+            if group_last == low.op.index and not pinned.intersection(group):
                 groups.union(out, inp)
 
     members: dict[int, list[int]] = {}

@@ -359,3 +359,90 @@ def test_svdf_matches_tflm_over_a_sequence(state_type: str, seed: int) -> None:
     )
     model = _mark_variable(g.build([x], [y]), state)
     assert_bit_exact(model, random_inputs(rng, 16, (batches, input_size)))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_in_place_depthwise_and_pointwise_chain_matches_tflm(seed: int) -> None:
+    """x -> depthwise (SAME, stride 1) -> depthwise -> pointwise: the second depthwise and the pointwise
+    write over their dying inputs (ring of saved rows / saved pixel), and stay bit-exact."""
+    rng = np.random.default_rng(7000 + seed)
+    h, w, c = int(rng.integers(1, 10)), int(rng.integers(1, 10)), int(rng.integers(1, 70))
+    oc = int(rng.integers(1, c + 1))
+    g = GraphBuilder()
+    scales = [float(rng.uniform(0.02, 0.1)) for _ in range(4)]
+    x = g.tensor("x", (1, h, w, c), "int8", scale=scales[0], zero_point=int(rng.integers(-128, 128)))
+    prev, prev_scale = x, scales[0]
+    outs = []
+    for i in range(2):
+        k = int(rng.choice([1, 3, 5]))
+        ws = list(rng.uniform(0.005, 0.03, c))
+        wt = g.tensor(
+            f"dw{i}",
+            (1, k, k, c),
+            "int8",
+            scale=ws,
+            zero_point=[0] * c,
+            data=_weights(rng, (1, k, k, c)),
+            quantized_dimension=3,
+        )
+        b = g.tensor(
+            f"b{i}",
+            (c,),
+            "int32",
+            scale=[prev_scale * s for s in ws],
+            zero_point=[0] * c,
+            data=rng.integers(-500, 500, c),
+        )
+        y = g.tensor(
+            f"y{i}", (1, h, w, c), "int8", scale=scales[i + 1], zero_point=int(rng.integers(-50, 50))
+        )
+        g.op(
+            "DEPTHWISE_CONV_2D",
+            [prev, wt, b],
+            [y],
+            options=(
+                "DepthwiseConv2DOptions",
+                {
+                    "padding": 0,
+                    "strideW": 1,
+                    "strideH": 1,
+                    "depthMultiplier": 1,
+                    "fusedActivationFunction": int(rng.choice(ACTS)),
+                    "dilationWFactor": 1,
+                    "dilationHFactor": 1,
+                },
+            ),
+        )
+        outs.append(y)
+        prev, prev_scale = y, scales[i + 1]
+    ws = list(rng.uniform(0.005, 0.03, oc))
+    pw = g.tensor(
+        "pw", (oc, 1, 1, c), "int8", scale=ws, zero_point=[0] * oc, data=_weights(rng, (oc, 1, 1, c))
+    )
+    pb = g.tensor(
+        "pb",
+        (oc,),
+        "int32",
+        scale=[prev_scale * s for s in ws],
+        zero_point=[0] * oc,
+        data=rng.integers(-500, 500, oc),
+    )
+    out = g.tensor(
+        "out",
+        (1, h, w, oc),
+        "int8",
+        scale=_out_scale(prev_scale, float(np.mean(ws)), c, rng),
+        zero_point=int(rng.integers(-50, 50)),
+    )
+    g.op(
+        "CONV_2D",
+        [prev, pw, pb],
+        [out],
+        options=("Conv2DOptions", {"padding": 1, "strideW": 1, "strideH": 1}),
+    )
+    model = g.build([x], [out])
+    from tinyaudio.compile.compiler import compile_tflite
+
+    offsets = compile_tflite(model).plan.tensor_offsets
+    assert offsets[outs[0]] == offsets[outs[1]] == offsets[out]  # one buffer for the whole chain
+    assert_bit_exact(model, random_inputs(rng, N_INPUTS, (1, h, w, c)))

@@ -49,9 +49,10 @@ What an emitter can use (all on `OpContext`)
   fields)``, ``ctx.scratch(nbytes)`` (arena bytes valid only during this op), ``ctx.use_kernel(name)``,
   ``ctx.call(func, *args)`` (status-checked call), ``ctx.add_macs(n)``.
 - Memory hints: ``ctx.alias(out_i, in_i)`` -- the output IS the input's memory (RESHAPE-like ops,
-  no call needed); ``ctx.inplace(out_i, in_i)`` -- the kernel may write the output over the input
-  (elementwise ops that read element k before writing element k); the planner uses it only when the
-  input dies at this op.
+  no call needed); ``ctx.inplace(out_i, in_i)`` -- the kernel is correct when the output starts at
+  the input's address (elementwise ops that read element k before writing it; kernels with a small
+  scratch such as the in-place depthwise/pointwise convolutions); the planner uses it only when the
+  input dies at this op and the output is not larger than the input.
 """
 
 from __future__ import annotations
@@ -272,7 +273,7 @@ class OpContext:
 
     def inplace(self, output_index: int = 0, input_index: int = 0) -> None:
         out, inp = self.output(output_index), self.input(input_index)
-        if out.nbytes == inp.nbytes and not inp.is_constant:
+        if out.nbytes <= inp.nbytes and not inp.is_constant:
             self.lowered.inplace.append((out.index, inp.index))
 
 

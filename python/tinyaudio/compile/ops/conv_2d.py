@@ -72,6 +72,21 @@ def emit_conv_2d(ctx: OpContext) -> None:
         "output_multiplier": mult_name, "output_shift": shift_name,
     })
     ctx.use_kernel("ta_conv2d_s8")
+    ctx.add_macs(n * oh * ow * oc * fh * fw * fc)
+    pointwise = (fh, fw, stride_h, stride_w, win_h.pad, win_w.pad, groups) == (1, 1, 1, 1, 0, 0, 1)
+    if pointwise and (oh, ow) == (ih, iw) and oc <= ic:
+        # Fold bias + input_offset * sum(filter row) at compile time; the kernel can then write each
+        # output pixel over its input pixel, so the layer needs no second activation buffer.
+        weights = filt.array().reshape(oc, ic).astype(np.int64)
+        folded = weights.sum(axis=1) * -qin.zero_point
+        if bias is not None:
+            folded = folded + bias.array().astype(np.int64)
+        if np.all(np.abs(folded) < 2**31):
+            folded_name = ctx.const_array("bias_with_offset", folded.astype(np.int32), "int32_t")
+            scratch = ctx.scratch(ic)
+            ctx.call("ta_conv2d_s8_pointwise_inplace", f"&{params}", ctx.ptr(inp), ctx.ptr(filt), folded_name,
+                     ctx.ptr(out), f"(int8_t *){scratch}")
+            ctx.inplace(0, 0)
+            return
     ctx.call("ta_conv2d_s8", f"&{params}", ctx.ptr(inp), ctx.ptr(filt),
              ctx.ptr(bias) if bias is not None else "0", ctx.ptr(out))
-    ctx.add_macs(n * oh * ow * oc * fh * fw * fc)

@@ -77,6 +77,15 @@ def emit_depthwise_conv_2d(ctx: OpContext) -> None:
         "output_multiplier": mult_name, "output_shift": shift_name,
     })
     ctx.use_kernel("ta_depthwise_conv2d_s8")
-    ctx.call("ta_depthwise_conv2d_s8", f"&{params}", ctx.ptr(inp), ctx.ptr(filt),
-             ctx.ptr(bias) if bias is not None else "0", ctx.ptr(out))
     ctx.add_macs(n * oh * ow * oc * fh * fw)
+    bias_ptr = ctx.ptr(bias) if bias is not None else "0"
+    unit_steps = (stride_h, stride_w, dil_h, dil_w, depth_multiplier) == (1, 1, 1, 1, 1)
+    same_size = (oh, ow) == (ih, iw) and unit_steps
+    if same_size and win_h.pad < fh:
+        # A ring of pad_h + 1 saved input rows lets the output overwrite the input (no second buffer).
+        scratch = ctx.scratch((win_h.pad + 1) * iw * ic)
+        ctx.call("ta_depthwise_conv2d_s8_inplace", f"&{params}", ctx.ptr(inp), ctx.ptr(filt), bias_ptr,
+                 ctx.ptr(out), f"(int8_t *){scratch}")
+        ctx.inplace(0, 0)
+        return
+    ctx.call("ta_depthwise_conv2d_s8", f"&{params}", ctx.ptr(inp), ctx.ptr(filt), bias_ptr, ctx.ptr(out))
