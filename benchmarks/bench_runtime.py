@@ -10,6 +10,8 @@ instructions per inference.
 - instructions: valgrind --tool=callgrind on the host tensor runner (cc -O2): total instructions with 1
   and with N inputs, per inference = (I_N - I_1) / (N - 1), startup = I_1 - per inference; cross-checked
   with --toggle-collect=ta_model_invoke. Instruction counts are exact and repeatable (not seconds).
+- Cortex-M4: guest instructions between the model probes of the tensor runner on QEMU mps2-an386
+  (the emulator's TCG plugin), when qemu-system-arm and arm-none-eabi-gcc are installed (--no-qemu skips).
 Models: TFLM's micro_speech and keyword_scrambled(_8bit), the MLPerf Tiny DS-CNN (built and converted
 by tests/python/runtime/rt_models.py, needs TensorFlow) and the project's dscnn.
 """
@@ -116,11 +118,39 @@ def host_instructions(model_dir: Path, n: int) -> dict[str, float]:
     }
 
 
+def qemu_instructions(model_dir: Path, target: str, n: int) -> float | None:
+    """Guest instructions per ta_model_invoke() on a QEMU Cortex-M target (the emulator's probes and
+    TCG plugin), or None when the ARM toolchain or QEMU is missing."""
+    from tinyaudio.emulate.build import build_firmware
+    from tinyaudio.emulate.qemu import check, run_qemu
+    from tinyaudio.emulate.targets import get_target
+    from tinyaudio.emulate.tools import available
+
+    if not available("qemu-system-arm", "arm-none-eabi-gcc", "cmake"):
+        return None
+    build = build_firmware(model_dir, target)
+    if build.tensor is None:
+        return None
+    entry = build_host_runner(model_dir).manifest["input"]
+    dtype = {"int8": np.int8, "int16": np.int16}[entry["dtype"]]
+    x = np.random.default_rng(0).integers(-16, 16, size=(n, int(np.prod(entry["shape"]))), dtype=dtype)
+    with tempfile.TemporaryDirectory(prefix="bench_rt_qemu_") as tmp:
+        x.tofile(Path(tmp) / "in.bin")
+        run = check(run_qemu(build.tensor, get_target(target), [str(Path(tmp) / "in.bin"),
+                                                                 str(Path(tmp) / "out.bin")],
+                             count_instructions=True), f"{model_dir.name} on {target}")
+    if run.instructions is None or "model" not in run.instructions.regions:
+        return None
+    return run.instructions.regions["model"].per_call
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", default=",".join(model_sources()))
     parser.add_argument("--inferences", type=int, default=11)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--no-qemu", dest="qemu", action="store_false",
+                        help="skip the Cortex-M4 (QEMU) instruction counts")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (apt-get install valgrind)", file=sys.stderr)
@@ -137,6 +167,7 @@ def main() -> int:
             compiled.write(out)
             m = compiled.manifest
             instr = host_instructions(out, args.inferences)
+            m4 = qemu_instructions(out, "qemu-m4", 3) if args.qemu else None
             tflm_arena = tflm_min_arena(tflite)
             row = {
                 "model": name,
@@ -149,19 +180,22 @@ def main() -> int:
                 "host_instructions_per_inference_invoke_only": round(instr["per_inference_toggle"]),
                 "host_startup_instructions": round(instr["startup"]),
                 "host_instructions_per_mac": round(instr["per_inference"] / max(m["macs"], 1), 2),
+                "cortex_m4_instructions_per_inference": round(m4) if m4 is not None else None,
+                "cortex_m4_instructions_per_mac": None if m4 is None else round(m4 / max(m["macs"], 1), 2),
                 "ops": m["ops"],
             }
             rows.append(row)
             print(json.dumps(row), flush=True)
     print()
     header = ("model", "arena B", "TFLM min arena B", "weights B", ".tflite B", "MACs", "host instr/inf",
-              "instr/MAC", "startup instr")
+              "instr/MAC", "startup instr", "M4 instr/inf", "M4 instr/MAC")
     print(" | ".join(header))
     for r in rows:
         print(" | ".join(str(v) for v in (
             r["model"], r["arena_bytes"], r["tflm_min_arena_bytes"], r["weights_bytes"], r["tflite_bytes"],
             r["macs"], r["host_instructions_per_inference"], r["host_instructions_per_mac"],
-            r["host_startup_instructions"])))
+            r["host_startup_instructions"], r["cortex_m4_instructions_per_inference"],
+            r["cortex_m4_instructions_per_mac"])))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
     return 0
