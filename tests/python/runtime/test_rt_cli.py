@@ -70,3 +70,27 @@ def test_cli_errors_are_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFi
         main(["run", str(out), "--input", str(tmp_path / "xs.npy"), "--output", str(tmp_path / "y.npy")]) == 2
     )
     assert "does not stack tensors" in capsys.readouterr().err
+
+
+def test_compile_embeds_frontend_preset_or_json(tmp_path: Path) -> None:
+    from tinyaudio.frontend import preset
+
+    config = preset("mlperf-mfcc")
+    (tmp_path / "fe.json").write_text(config.to_json())
+    for spec in ("mlperf-mfcc", str(tmp_path / "fe.json")):
+        out = tmp_path / ("preset" if spec == "mlperf-mfcc" else "json")
+        assert main(["compile", str(MICRO_SPEECH), "-o", str(out), "--frontend", spec]) == 0
+        assert "#define TA_MODEL_HAS_FRONTEND 1" in (out / "model.h").read_text()
+        assert "ta_model_frontend" in (out / "model.c").read_text()
+        import json
+
+        assert json.loads((out / "manifest.json").read_text())["frontend"] == config.to_dict()
+        # The model still builds and runs on the host with the frontend configuration inside.
+        np.save(tmp_path / "x.npy", np.zeros((2, 1960), np.int8))
+        assert (
+            main(["run", str(out), "--input", str(tmp_path / "x.npy"), "--output", str(tmp_path / "y.npy")])
+            == 0
+        )
+    assert (
+        main(["compile", str(MICRO_SPEECH), "-o", str(tmp_path / "bad"), "--frontend", "no-such-preset"]) == 2
+    )
