@@ -33,7 +33,7 @@ test: setup
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS) tests
 
 demo: setup
-	$(BIN)/tinyaudio demo $(if $(DATA),--data $(DATA)) --out runs/demo
+	scripts/demo.sh "$(DATA)" runs/demo
 
 bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -20,6 +20,20 @@ def _load_frontend(spec: str) -> object:
     return fe.preset(spec)
 
 
+def _training_manifest(model: Path) -> dict[str, object]:
+    """manifest.json beside the model (as `tinyaudio train` writes it), or {} when there is none."""
+    import json
+
+    path = model.parent / "manifest.json"
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 @app.command("compile")
 def compile_command(
     model: Annotated[Path, typer.Argument(help="int8 .tflite model (full-integer quantized).")],
@@ -37,10 +51,20 @@ def compile_command(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print the plan per tensor.")] = False,
 ) -> None:
     """Compile an int8 TFLite model into C (no interpreter, no heap, one static arena)."""
+    from tinyaudio import frontend as fe
     from tinyaudio.compile.compiler import compile_model
 
     label_list = [s.strip() for s in labels.split(",")] if labels else None
     frontend_config = _load_frontend(frontend) if frontend else None
+    # A model from `tinyaudio train` carries its labels and frontend next to it; use them unless overridden.
+    beside = _training_manifest(model)
+    beside_labels, beside_frontend = beside.get("labels"), beside.get("frontend")
+    if label_list is None and isinstance(beside_labels, list):
+        label_list = [str(x) for x in beside_labels]
+        typer.echo(f"labels from {model.parent / 'manifest.json'}")
+    if frontend_config is None and isinstance(beside_frontend, dict):
+        frontend_config = fe.FrontendConfig.from_dict(beside_frontend)
+        typer.echo(f"frontend from {model.parent / 'manifest.json'}")
     compiled = compile_model(model, out_dir, labels=label_list, frontend=frontend_config, embedding=embedding)
     m = compiled.manifest
     if verbose:
