@@ -5,10 +5,35 @@
 
 #define TA_PI_D 3.14159265358979323846
 
-ta_frontend_status_t ta_rfft_build(ta_rfft_t *fft, uint16_t n, float *cos_table, float *sin_table)
+/* The swaps of the bit-reversal permutation of m points, pairs (i, j) with i < j, in the order of the
+ * classic in-place loop; returns the number of pairs (< m / 2). */
+static uint32_t build_swaps(uint16_t *swaps, uint32_t m)
+{
+    uint32_t i;
+    uint32_t j = 0;
+    uint32_t pairs = 0;
+    for (i = 0; i + 1u < m; ++i) {
+        uint32_t bit;
+        if (i < j) {
+            swaps[2u * pairs] = (uint16_t)i;
+            swaps[2u * pairs + 1u] = (uint16_t)j;
+            pairs++;
+        }
+        bit = m >> 1;
+        while (bit != 0u && (j & bit) != 0u) {
+            j ^= bit;
+            bit >>= 1;
+        }
+        j |= bit;
+    }
+    return pairs;
+}
+
+ta_frontend_status_t ta_rfft_build(ta_rfft_t *fft, uint16_t n, float *cos_table, float *sin_table,
+                                   uint16_t *swaps)
 {
     uint32_t k;
-    if (fft == NULL || cos_table == NULL || sin_table == NULL) {
+    if (fft == NULL || cos_table == NULL || sin_table == NULL || swaps == NULL) {
         return TA_FRONTEND_ERR_NULL;
     }
     if (n < 2u || n > TA_FRONTEND_MAX_FFT || (n & (n - 1u)) != 0u) {
@@ -20,33 +45,28 @@ ta_frontend_status_t ta_rfft_build(ta_rfft_t *fft, uint16_t n, float *cos_table,
         cos_table[k] = (float)cos(angle);
         sin_table[k] = (float)sin(angle);
     }
+    fft->num_swaps = (uint16_t)build_swaps(swaps, (uint32_t)n / 2u);
     fft->n = n;
     fft->cos_table = cos_table;
     fft->sin_table = sin_table;
+    fft->swaps = swaps;
     return TA_FRONTEND_OK;
 }
 
-/* Bit-reversal permutation of m complex values (interleaved re, im). */
-static void bit_reverse(float *z, uint32_t m)
+/* Bit-reversal permutation of the complex values (interleaved re, im), from the swap table. */
+static void bit_reverse(const ta_rfft_t *fft, float *z)
 {
-    uint32_t i;
-    uint32_t j = 0;
-    for (i = 0; i + 1u < m; ++i) {
-        uint32_t bit;
-        if (i < j) {
-            float re = z[2u * i];
-            float im = z[2u * i + 1u];
-            z[2u * i] = z[2u * j];
-            z[2u * i + 1u] = z[2u * j + 1u];
-            z[2u * j] = re;
-            z[2u * j + 1u] = im;
-        }
-        bit = m >> 1;
-        while (bit != 0u && (j & bit) != 0u) {
-            j ^= bit;
-            bit >>= 1;
-        }
-        j |= bit;
+    const uint16_t *pair = fft->swaps;
+    uint32_t p;
+    for (p = 0; p < fft->num_swaps; ++p, pair += 2) {
+        float *a = &z[2u * (uint32_t)pair[0]];
+        float *b = &z[2u * (uint32_t)pair[1]];
+        float re = a[0];
+        float im = a[1];
+        a[0] = b[0];
+        a[1] = b[1];
+        b[0] = re;
+        b[1] = im;
     }
 }
 
@@ -54,7 +74,7 @@ static void bit_reverse(float *z, uint32_t m)
 static void complex_fft(const ta_rfft_t *fft, float *z, uint32_t m)
 {
     uint32_t size;
-    bit_reverse(z, m);
+    bit_reverse(fft, z);
     for (size = 2u; size <= m; size <<= 1) {
         uint32_t half = size >> 1;
         uint32_t stride = (uint32_t)fft->n / size;

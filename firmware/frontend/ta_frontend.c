@@ -119,7 +119,7 @@ ta_frontend_status_t ta_frontend_build_tables(ta_frontend_table_storage_t *stora
     t->config = *cfg;
     build_window(cfg, storage->window);
     t->window = storage->window;
-    status = ta_rfft_build(&t->fft, cfg->fft_length, storage->fft_cos, storage->fft_sin);
+    status = ta_rfft_build(&t->fft, cfg->fft_length, storage->fft_cos, storage->fft_sin, storage->fft_swaps);
     if (status == TA_FRONTEND_OK) {
         status = ta_mel_build(&t->mel, cfg, storage->mel_first_bin, storage->mel_num_weights,
                               storage->mel_weights, TA_MEL_MAX_WEIGHTS);
@@ -156,6 +156,14 @@ static int tables_fit(const ta_frontend_tables_t *t, const ta_frontend_config_t 
     }
     if (cfg->dct != (uint8_t)TA_DCT_NONE && (t->dct.num_out != cfg->num_coeffs || t->dct.cos_table == NULL)) {
         return 0;
+    }
+    if ((t->fft.swaps == NULL && t->fft.num_swaps > 0u) || 4u * (uint32_t)t->fft.num_swaps > cfg->fft_length) {
+        return 0;
+    }
+    for (i = 0; i < 2u * (uint32_t)t->fft.num_swaps; ++i) { /* every swap stays inside the n/2 points */
+        if (2u * (uint32_t)t->fft.swaps[i] >= cfg->fft_length) {
+            return 0;
+        }
     }
     for (i = 0; i < cfg->num_mel_bins; ++i) {
         if ((uint32_t)t->mel.first_bin[i] + t->mel.num_weights[i] > spectrum_bins) {

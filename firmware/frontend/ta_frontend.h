@@ -52,7 +52,7 @@ extern "C" {
 
 #define TA_FRONTEND_VERSION 1u
 #define TA_FRONTEND_MAGIC 0x54414645u /* "TAFE" */
-#define TA_FRONTEND_TABLES_VERSION 1u  /* layout of ta_frontend_tables_t; generated tables carry it */
+#define TA_FRONTEND_TABLES_VERSION 2u  /* layout of ta_frontend_tables_t; generated tables carry it */
 
 /* Every table the per-frame code reads, as views (pointers to arrays sized exactly for `config`).
  * Either const, generated at build time (tinyaudio.frontend.tables_to_c: the host runs
@@ -62,7 +62,7 @@ typedef struct {
     uint32_t version;             /* TA_FRONTEND_TABLES_VERSION */
     ta_frontend_config_t config;  /* the configuration the tables were built for */
     const float *window;          /* frame_length Hann values */
-    ta_rfft_t fft;                /* twiddles */
+    ta_rfft_t fft;                /* twiddles, bit-reversal swaps */
     ta_mel_bank_t mel;            /* sparse triangles */
     ta_mfcc_t dct;                /* DCT-II cosine table and scales */
 } ta_frontend_tables_t;
@@ -73,6 +73,7 @@ typedef struct {
     float window[TA_FRONTEND_MAX_FFT];
     float fft_cos[TA_FRONTEND_MAX_FFT / 2u];
     float fft_sin[TA_FRONTEND_MAX_FFT / 2u];
+    uint16_t fft_swaps[TA_FRONTEND_MAX_FFT / 2u];
     uint16_t mel_first_bin[TA_FRONTEND_MAX_MEL_BINS];
     uint16_t mel_num_weights[TA_FRONTEND_MAX_MEL_BINS];
     float mel_weights[TA_MEL_MAX_WEIGHTS];

@@ -242,6 +242,15 @@ static int run_selfcheck(void)
         other.fft.n = (uint16_t)(other.fft.n / 2u);
         check(ta_frontend_init_const(&g_fe, &ta_model_frontend, &other), TA_FRONTEND_ERR_TABLES,
               "const tables with a short FFT view");
+        if (ta_model_frontend_tables.fft.num_swaps > 0u) {
+            static uint16_t swaps[TA_FRONTEND_MAX_FFT / 2u];
+            other = ta_model_frontend_tables;
+            memcpy(swaps, other.fft.swaps, 2u * (size_t)other.fft.num_swaps * sizeof(uint16_t));
+            swaps[1] = (uint16_t)(other.fft.n / 2u); /* one past the last complex point */
+            other.fft.swaps = swaps;
+            check(ta_frontend_init_const(&g_fe, &ta_model_frontend, &other), TA_FRONTEND_ERR_TABLES,
+                  "const tables with a swap out of range");
+        }
     }
     check(ta_frontend_build_tables(&g_storage, &ta_model_frontend), TA_FRONTEND_OK, "build tables");
     check(ta_frontend_init_const(&g_fe, &ta_model_frontend, &g_storage.tables), TA_FRONTEND_OK,
@@ -291,7 +300,8 @@ static int run_tables(void)
     half = (uint32_t)r->fft.n / 2u;
     bands = r->mel.num_bands;
     dct_values = r->dct.cos_table != NULL ? 4u * (uint32_t)r->dct.num_in : 0u;
-    if (c->version != r->version || c->fft.n != r->fft.n || c->mel.num_bands != r->mel.num_bands ||
+    if (c->version != r->version || c->fft.n != r->fft.n || c->fft.num_swaps != r->fft.num_swaps ||
+        c->mel.num_bands != r->mel.num_bands ||
         c->mel.num_weights_total != r->mel.num_weights_total || c->dct.type != r->dct.type ||
         c->dct.num_in != r->dct.num_in || c->dct.num_out != r->dct.num_out ||
         (c->dct.cos_table == NULL) != (r->dct.cos_table == NULL)) {
@@ -301,6 +311,7 @@ static int run_tables(void)
     ok &= same_bits(c->window, r->window, (size_t)ta_model_frontend.frame_length * sizeof(float), "window");
     ok &= same_bits(c->fft.cos_table, r->fft.cos_table, half * sizeof(float), "fft cos");
     ok &= same_bits(c->fft.sin_table, r->fft.sin_table, half * sizeof(float), "fft sin");
+    ok &= same_bits(c->fft.swaps, r->fft.swaps, 2u * (size_t)r->fft.num_swaps * sizeof(uint16_t), "fft swaps");
     ok &= same_bits(c->mel.first_bin, r->mel.first_bin, bands * sizeof(uint16_t), "mel first_bin");
     ok &= same_bits(c->mel.num_weights, r->mel.num_weights, bands * sizeof(uint16_t), "mel num_weights");
     ok &= same_bits(c->mel.weights, r->mel.weights, r->mel.num_weights_total * sizeof(float), "mel weights");
@@ -310,14 +321,15 @@ static int run_tables(void)
     if (!ok) {
         return 1;
     }
-    printf("tables equal: window %u, fft %u + %u, mel %u bands %u weights, dct %u; const bytes %u, "
+    printf("tables equal: window %u, fft %u + %u + %u swaps, mel %u bands %u weights, dct %u; const bytes %u, "
            "storage bytes %u, state bytes %u\n",
-           (unsigned)ta_model_frontend.frame_length, (unsigned)half, (unsigned)half, (unsigned)bands,
+           (unsigned)ta_model_frontend.frame_length, (unsigned)half, (unsigned)half, (unsigned)r->fft.num_swaps,
+           (unsigned)bands,
            (unsigned)r->mel.num_weights_total, (unsigned)dct_values,
            (unsigned)(sizeof(ta_frontend_tables_t) +
                       ((size_t)ta_model_frontend.frame_length + 2u * half + r->mel.num_weights_total + dct_values) *
                           sizeof(float) +
-                      2u * bands * sizeof(uint16_t)),
+                      (2u * bands + 2u * (size_t)r->fft.num_swaps) * sizeof(uint16_t)),
            (unsigned)TA_FRONTEND_TABLE_STORAGE_BYTES, (unsigned)TA_FRONTEND_STATE_BYTES);
     return 0;
 }

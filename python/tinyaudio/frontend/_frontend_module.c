@@ -398,6 +398,7 @@ static PyObject *Frontend_tables(FrontendObject *self, PyObject *Py_UNUSED(ignor
         put_uint(d, "fft_n", t->fft.n) < 0 ||
         put_array(d, "fft_cos", NPY_FLOAT32, t->fft.cos_table, half, sizeof(float)) < 0 ||
         put_array(d, "fft_sin", NPY_FLOAT32, t->fft.sin_table, half, sizeof(float)) < 0 ||
+        put_array(d, "fft_swaps", NPY_UINT16, t->fft.swaps, 2u * (size_t)t->fft.num_swaps, sizeof(uint16_t)) < 0 ||
         put_uint(d, "mel_num_bands", t->mel.num_bands) < 0 ||
         put_array(d, "mel_first_bin", NPY_UINT16, t->mel.first_bin, bands, sizeof(uint16_t)) < 0 ||
         put_array(d, "mel_num_weights", NPY_UINT16, t->mel.num_weights, bands, sizeof(uint16_t)) < 0 ||
@@ -437,7 +438,7 @@ static PyMethodDef Frontend_methods[] = {
     {"mel_weights", (PyCFunction)Frontend_mel_weights, METH_NOARGS,
      "mel_weights() -> float32[num_mel_bins, fft/2+1]"},
     {"tables", (PyCFunction)Frontend_tables, METH_NOARGS,
-     "tables() -> dict of the C-built tables (window, fft_cos/sin, mel_first_bin/num_weights/weights, dct_*)"},
+     "tables() -> dict of the C-built tables (window, fft_cos/sin/swaps, mel_first_bin/num_weights/weights, dct_*)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -495,6 +496,7 @@ static PyObject *mod_rfft_packed(PyObject *Py_UNUSED(module), PyObject *arg)
     static ta_rfft_t fft; /* guarded by the GIL, as the tables */
     static float cos_table[TA_FRONTEND_MAX_FFT / 2u];
     static float sin_table[TA_FRONTEND_MAX_FFT / 2u];
+    static uint16_t swaps[TA_FRONTEND_MAX_FFT / 2u];
     PyArrayObject *x;
     PyArrayObject *out;
     npy_intp n;
@@ -503,7 +505,7 @@ static PyObject *mod_rfft_packed(PyObject *Py_UNUSED(module), PyObject *arg)
         return NULL;
     }
     n = PyArray_DIM(x, 0);
-    status = n > 65535 ? TA_FRONTEND_ERR_FFT_LENGTH : ta_rfft_build(&fft, (uint16_t)n, cos_table, sin_table);
+    status = n > 65535 ? TA_FRONTEND_ERR_FFT_LENGTH : ta_rfft_build(&fft, (uint16_t)n, cos_table, sin_table, swaps);
     if (status != TA_FRONTEND_OK) {
         Py_DECREF(x);
         return raise_status(status, "rfft");

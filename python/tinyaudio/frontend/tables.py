@@ -21,7 +21,7 @@ VALUES_PER_LINE = 8
 
 def frontend_tables(config: FrontendConfig) -> dict[str, Any]:
     """Every table the C frontend uses for `config`, as built by ta_frontend_build_tables():
-    float32/uint16 arrays (window, fft_cos, fft_sin, mel_first_bin, mel_num_weights, mel_weights,
+    float32/uint16 arrays (window, fft_cos, fft_sin, fft_swaps, mel_first_bin, mel_num_weights, mel_weights,
     dct_cos, dct_scale_first, dct_scale_rest) and ints (version, fft_n, mel_num_bands, dct_*)."""
     from tinyaudio.frontend.features import _native
 
@@ -64,6 +64,7 @@ def tables_to_c(config: FrontendConfig, name: str = "ta_model_frontend_tables") 
         _array("float", f"{name}_window", t["window"], f"Hann window, {config.frame_length} values"),
         _array("float", f"{name}_fft_cos", t["fft_cos"], f"cos(2 pi k / {t['fft_n']})"),
         _array("float", f"{name}_fft_sin", t["fft_sin"], f"sin(2 pi k / {t['fft_n']})"),
+        _array("uint16_t", f"{name}_fft_swaps", t["fft_swaps"], "bit-reversal permutation: pairs to swap"),
         _array("uint16_t", f"{name}_mel_first_bin", t["mel_first_bin"], "first spectrum bin per mel band"),
         _array("uint16_t", f"{name}_mel_num_weights", t["mel_num_weights"], "non-zero weights per mel band"),
         _array("float", f"{name}_mel_weights", t["mel_weights"], "mel weights, band after band"),
@@ -80,7 +81,13 @@ def tables_to_c(config: FrontendConfig, name: str = "ta_model_frontend_tables") 
 {config_lines}
     }},
     .window = {name}_window,
-    .fft = {{ .n = {t['fft_n']}u, .cos_table = {name}_fft_cos, .sin_table = {name}_fft_sin }},
+    .fft = {{
+        .n = {t['fft_n']}u,
+        .num_swaps = {len(t['fft_swaps']) // 2}u,
+        .cos_table = {name}_fft_cos,
+        .sin_table = {name}_fft_sin,
+        .swaps = {name}_fft_swaps,
+    }},
     .mel = {{
         .num_bands = {t['mel_num_bands']}u,
         .num_weights_total = {len(t['mel_weights'])}u,

@@ -128,10 +128,17 @@ def test_printed_numbers_are_the_extension_numbers(name: str) -> None:
         printed = np.array([np.float32(v.rstrip("f")) for v in _c_array(source, f"t_{key}")],
                            dtype=np.float32)
         assert printed.tobytes() == np.asarray(tables[key], dtype=np.float32).tobytes(), key
-    for key in ("mel_first_bin", "mel_num_weights"):
+    for key in ("fft_swaps", "mel_first_bin", "mel_num_weights"):
         printed_u16 = np.array([int(v.rstrip("u")) for v in _c_array(source, f"t_{key}")], dtype=np.uint16)
         np.testing.assert_array_equal(printed_u16, tables[key])
     assert int(np.sum(tables["mel_num_weights"])) == len(tables["mel_weights"])
+    # The swaps are the bit-reversal permutation of the n/2 complex points.
+    m = config.fft_length // 2
+    order = np.arange(m)
+    for i, j in tables["fft_swaps"].reshape(-1, 2):
+        order[[i, j]] = order[[j, i]]
+    bits = m.bit_length() - 1
+    np.testing.assert_array_equal(order, [int(f"{k:0{bits}b}"[::-1], 2) if bits else 0 for k in range(m)])
 
 
 def test_sparse_tables_are_the_dense_filterbank_and_window() -> None:
