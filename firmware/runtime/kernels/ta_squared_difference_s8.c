@@ -1,9 +1,11 @@
 #include "ta_squared_difference_s8.h"
 
+#include "ta_elementwise_s8.h"
 #include "ta_quant.h"
 
-static int8_t squared_difference_one(const ta_squared_difference_s8_params_t *p, int8_t a, int8_t b)
+static inline int8_t squared_difference_one(const void *params, int8_t a, int8_t b)
 {
+    const ta_squared_difference_s8_params_t *p = (const ta_squared_difference_s8_params_t *)params;
     const int32_t shifted1 = (p->input1_offset + a) * ((int32_t)1 << p->left_shift);
     const int32_t shifted2 = (p->input2_offset + b) * ((int32_t)1 << p->left_shift);
     const int32_t scaled1 =
@@ -22,31 +24,11 @@ ta_status_t ta_squared_difference_s8(const ta_squared_difference_s8_params_t *pa
                                      const ta_broadcast_t *shape, const int8_t *in1, const int8_t *in2,
                                      int8_t *out)
 {
-    int32_t index[TA_MAX_DIMS] = {0};
-    int32_t off1 = 0;
-    int32_t off2 = 0;
-    int32_t total;
-    int32_t done;
-    int32_t inner;
-    int32_t s1;
-    int32_t s2;
     TA_PRECONDITION(params != 0 && shape != 0 && in1 != 0 && in2 != 0 && out != 0, TA_ERR_NULL);
     TA_PRECONDITION(params->left_shift >= 0 && params->left_shift <= 7 && params->input1_shift <= 0 &&
                         params->input1_shift >= -31 && params->input2_shift <= 0 &&
                         params->input2_shift >= -31 && params->output_shift >= -31 &&
                         params->output_shift <= 30,
                     TA_ERR_PARAM);
-    total = ta_broadcast_count(shape);
-    TA_PRECONDITION(total > 0, TA_ERR_SHAPE);
-    inner = shape->dims[shape->ndim - 1];
-    s1 = shape->strides1[shape->ndim - 1];
-    s2 = shape->strides2[shape->ndim - 1];
-    for (done = 0; done < total; done += inner) {
-        int32_t i;
-        for (i = 0; i < inner; ++i) {
-            out[done + i] = squared_difference_one(params, in1[off1 + i * s1], in2[off2 + i * s2]);
-        }
-        ta_broadcast_next_outer(shape, index, &off1, &off2);
-    }
-    return TA_OK;
+    return ta_elementwise_binary_s8(shape, in1, in2, out, squared_difference_one, params);
 }
