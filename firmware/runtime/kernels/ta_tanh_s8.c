@@ -1,5 +1,6 @@
 #include "ta_tanh_s8.h"
 
+#include "ta_q4_activation_s8.h"
 #include "ta_quant.h"
 
 /* gemmlowp one_minus_x_over_one_plus_x_for_x_in_0_1: Q0.31 in and out (Newton-Raphson division). */
@@ -33,24 +34,16 @@ static int32_t tanh_q4(int32_t a)
     return a < 0 ? ta_wrap_sub(0, t) : t;
 }
 
+/* Q0.31 tanh to the int8 output (Q0.7: scale 1/128, zero point 0). */
+static inline int8_t tanh_out(int32_t in_q4)
+{
+    const int32_t out_q24 = ta_rounding_divide_by_pot(tanh_q4(in_q4), 31 - 7);
+    return (int8_t)ta_clamp_i32(out_q24, -128, 127);
+}
+
 ta_status_t ta_tanh_s8(const ta_tanh_s8_params_t *params, const int8_t *input, int8_t *output, int32_t size)
 {
-    int32_t i;
     TA_PRECONDITION(params != 0 && input != 0 && output != 0, TA_ERR_NULL);
-    TA_PRECONDITION(size >= 0, TA_ERR_SHAPE);
-    TA_PRECONDITION(params->input_left_shift >= -31 && params->input_left_shift <= 30, TA_ERR_PARAM);
-    for (i = 0; i < size; ++i) {
-        const int32_t x = (int32_t)input[i] - params->input_zero_point;
-        if (x <= -params->input_range_radius) {
-            output[i] = -128;
-        } else if (x >= params->input_range_radius) {
-            output[i] = 127;
-        } else {
-            const int32_t in_q4 =
-                ta_multiply_by_quantized_multiplier(x, params->input_multiplier, params->input_left_shift);
-            const int32_t out_q24 = ta_rounding_divide_by_pot(tanh_q4(in_q4), 31 - 7);
-            output[i] = (int8_t)ta_clamp_i32(out_q24, -128, 127);
-        }
-    }
-    return TA_OK;
+    return ta_q4_activation_s8(params->input_zero_point, params->input_range_radius, params->input_multiplier,
+                               params->input_left_shift, input, output, size, tanh_out);
 }
