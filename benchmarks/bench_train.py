@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     recipes = args.recipes or sorted((REPO / "models").glob("*.yaml"))
     out_root = args.out or Path(tempfile.mkdtemp(prefix="tinyaudio_bench_train_"))
     print(
-        f"threads: {os.environ.get('TINYAUDIO_TF_THREADS', '2')}, cpus: {os.cpu_count()}, "
+        f"TF threads: the recipes' training.threads; cpus: {os.cpu_count()}, "
         f"load average: {os.getloadavg()[0]:.2f}"
     )
     columns = ("features", "teacher", "student", "quantize", "eval", "total")
