@@ -4,7 +4,7 @@ shipped recipes, with their test accuracies.
     nice -n 10 .venv/bin/python benchmarks/bench_train.py                  # every models/*.yaml, fold 0
     nice -n 10 .venv/bin/python benchmarks/bench_train.py models/fsdd_dscnn.yaml --set training.epochs=2
 
-Prints figures; asserts nothing about time. Threads: $TINYAUDIO_TF_THREADS (default 2).
+Prints figures; asserts nothing about time. TF threads: each recipe's training.threads.
 """
 
 from __future__ import annotations
