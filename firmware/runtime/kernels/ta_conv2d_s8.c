@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "ta_conv_s8_common.h"
 #include "ta_quant.h"
 
 /* Cortex-M with the DSP extension (M4, M7, M33, M55): two 16-bit multiply-accumulates per SMLAD. The
@@ -50,16 +51,6 @@ static int32_t ta_filter_sum(const int8_t *f, int32_t n)
         sum += f[i];
     }
     return sum;
-}
-
-static int8_t ta_conv_requantize(int32_t acc, const int32_t *bias, int32_t oc, int32_t multiplier, int32_t shift,
-                                 int32_t output_offset, int32_t act_min, int32_t act_max)
-{
-    if (bias != 0) {
-        acc += bias[oc];
-    }
-    acc = ta_multiply_by_quantized_multiplier(acc, multiplier, shift) + output_offset;
-    return (int8_t)ta_clamp_i32(acc, act_min, act_max);
 }
 
 /* 1x1, stride 1, no padding, no groups: a matrix product of [pixels x in_c] by [out_c x in_c].

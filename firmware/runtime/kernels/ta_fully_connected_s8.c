@@ -1,6 +1,6 @@
 #include "ta_fully_connected_s8.h"
 
-#include "ta_quant.h"
+#include "ta_conv_s8_common.h"
 
 ta_status_t ta_fully_connected_s8(const ta_fully_connected_s8_params_t *p, const int8_t *input,
                                   const int8_t *filter, const int32_t *bias, int8_t *output)
@@ -20,13 +20,10 @@ ta_status_t ta_fully_connected_s8(const ta_fully_connected_s8_params_t *p, const
             for (int32_t d = 0; d < p->accum_depth; ++d) {
                 acc += ((int32_t)w_row[d] + filter_offset) * ((int32_t)in_row[d] + p->input_offset);
             }
-            if (bias != 0) {
-                acc += bias[oc];
-            }
             const int32_t ch = p->per_channel ? oc : 0;
-            acc = ta_multiply_by_quantized_multiplier(acc, p->output_multiplier[ch], p->output_shift[ch]);
-            acc += p->output_offset;
-            output[b * p->output_depth + oc] = (int8_t)ta_clamp_i32(acc, p->activation_min, p->activation_max);
+            output[b * p->output_depth + oc] =
+                ta_conv_requantize(acc, bias, oc, p->output_multiplier[ch], p->output_shift[ch], p->output_offset,
+                                   p->activation_min, p->activation_max);
         }
     }
     return TA_OK;
