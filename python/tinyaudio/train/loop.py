@@ -74,18 +74,15 @@ def predict_logits(model: keras.Model, x: np.ndarray, batch_size: int = 256) -> 
     return np.concatenate(outs, axis=0) if outs else np.zeros((0, model.output_shape[-1]), np.float32)
 
 
-_INFER_CACHE: dict[int, Any] = {}
-
-
 def _inference_fn(model: keras.Model) -> Any:
+    """A traced inference function, kept on the model (a cache keyed by id() would keep models alive)."""
     import tensorflow as tf
 
-    key = id(model)
-    if key not in _INFER_CACHE:
-        _INFER_CACHE[key] = tf.function(
-            lambda x: model(x, training=False), reduce_retracing=True, autograph=False
-        )
-    return _INFER_CACHE[key]
+    fn = getattr(model, "_tinyaudio_infer", None)
+    if fn is None:
+        fn = tf.function(lambda x: model(x, training=False), reduce_retracing=True, autograph=False)
+        model._tinyaudio_infer = fn
+    return fn
 
 
 def _batches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
