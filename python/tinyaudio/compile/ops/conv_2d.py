@@ -7,11 +7,12 @@ import numpy as np
 from tinyaudio.compile.ops import OpContext, register
 from tinyaudio.compile.ops._common import (
     check_bias,
-    check_padding,
     check_positive,
-    compute_window,
     fused_activation_range,
+    multiplier_arrays,
+    output_windows,
     require_4d,
+    weighted_op,
 )
 from tinyaudio.compile.quant_math import per_channel_multipliers
 from tinyaudio.compile.schema import BuiltinOptionsType
@@ -22,14 +23,7 @@ _PADDING, _STRIDE_W, _STRIDE_H, _ACTIVATION, _DILATION_W, _DILATION_H = range(6)
 
 @register("CONV_2D")
 def emit_conv_2d(ctx: OpContext) -> None:
-    inp, filt, out = ctx.input(0), ctx.input(1), ctx.output(0)
-    bias = ctx.optional_input(2)
-    ctx.require_type(inp, "INT8")
-    ctx.require_type(out, "INT8")
-    ctx.require_type(filt, "INT8")
-    ctx.require(filt.is_constant, "weights must be constant", filt)
-    qin, qout = ctx.require_quant(inp), ctx.require_quant(out)
-    qf = ctx.require_quant(filt, per_channel_ok=True)
+    inp, filt, out, bias, qin, qout, qf = weighted_op(ctx)
 
     n, ih, iw, ic = require_4d(ctx, inp, "input")
     on, oh, ow, oc = require_4d(ctx, out, "output")
@@ -50,17 +44,12 @@ def emit_conv_2d(ctx: OpContext) -> None:
     activation = opts.get_int(_ACTIVATION, 0, "b") if opts else 0
     dil_w = opts.get_int(_DILATION_W, 1) if opts else 1
     dil_h = opts.get_int(_DILATION_H, 1) if opts else 1
-    check_padding(ctx, padding)
     check_positive(ctx, stride_h=stride_h, stride_w=stride_w, dilation_h=dil_h, dilation_w=dil_w)
-    win_h = compute_window(padding, ih, fh, stride_h, dil_h)
-    win_w = compute_window(padding, iw, fw, stride_w, dil_w)
-    ctx.require((win_h.out_size, win_w.out_size) == (oh, ow),
-                f"output is {oh}x{ow} but the options give {win_h.out_size}x{win_w.out_size}", out)
+    win_h, win_w = output_windows(ctx, out, padding, (ih, iw), (fh, fw), (stride_h, stride_w), (dil_h, dil_w))
     act_min, act_max = fused_activation_range(ctx, activation, out)
 
     mult, shift = per_channel_multipliers(qin.scale, qf.scales, qout.scale, oc)
-    mult_name = ctx.const_array("multiplier", np.array(mult, dtype=np.int32), "int32_t")
-    shift_name = ctx.const_array("shift", np.array(shift, dtype=np.int32), "int32_t")
+    mult_name, shift_name = multiplier_arrays(ctx, mult, shift)
     params = ctx.const_struct("ta_conv2d_s8_params_t", {
         "batches": n, "input_h": ih, "input_w": iw, "input_c": ic,
         "filter_h": fh, "filter_w": fw, "filter_c": fc,

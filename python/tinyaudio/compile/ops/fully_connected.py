@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinyaudio.compile.ops import OpContext, register
-from tinyaudio.compile.ops._common import check_bias, fused_activation_range
+from tinyaudio.compile.ops._common import check_bias, fused_activation_range, multiplier_arrays, weighted_op
 from tinyaudio.compile.quant_math import per_channel_multipliers, quantize_multiplier
 from tinyaudio.compile.schema import BuiltinOptionsType
 
@@ -15,14 +15,7 @@ _ACTIVATION, _WEIGHTS_FORMAT, _KEEP_NUM_DIMS, _ASYMMETRIC_QUANTIZE_INPUTS = rang
 
 @register("FULLY_CONNECTED")
 def emit_fully_connected(ctx: OpContext) -> None:
-    inp, filt, out = ctx.input(0), ctx.input(1), ctx.output(0)
-    bias = ctx.optional_input(2)
-    ctx.require_type(inp, "INT8")
-    ctx.require_type(out, "INT8")
-    ctx.require_type(filt, "INT8")
-    ctx.require(filt.is_constant, "weights must be constant", filt)
-    qin, qout = ctx.require_quant(inp), ctx.require_quant(out)
-    qf = ctx.require_quant(filt, per_channel_ok=True)
+    inp, filt, out, bias, qin, qout, qf = weighted_op(ctx)
 
     opts = ctx.options(BuiltinOptionsType.FullyConnectedOptions)
     activation = opts.get_int(_ACTIVATION, 0, "b") if opts else 0
@@ -49,8 +42,7 @@ def emit_fully_connected(ctx: OpContext) -> None:
         product = float(np.float32(qin.scale) * np.float32(qf.scale))
         m, s = quantize_multiplier(product / float(qout.scale))
         mult, shift = [m], [s]
-    mult_name = ctx.const_array("multiplier", np.array(mult, dtype=np.int32), "int32_t")
-    shift_name = ctx.const_array("shift", np.array(shift, dtype=np.int32), "int32_t")
+    mult_name, shift_name = multiplier_arrays(ctx, mult, shift)
     params = ctx.const_struct("ta_fully_connected_s8_params_t", {
         "batches": batches, "accum_depth": accum_depth, "output_depth": output_depth,
         "input_offset": -qin.zero_point, "filter_offset": -qf.zero_point, "output_offset": qout.zero_point,

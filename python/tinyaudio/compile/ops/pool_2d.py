@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from tinyaudio.compile.ops import OpContext, register
-from tinyaudio.compile.ops._common import (
-    check_padding,
-    check_positive,
-    compute_window,
-    fused_activation_range,
-    require_4d,
-)
+from tinyaudio.compile.ops._common import check_positive, fused_activation_range, output_windows, require_4d
 from tinyaudio.compile.schema import BuiltinOptionsType
 
 # Pool2DOptions fields (schema.fbs)
@@ -37,12 +31,8 @@ def emit_pool_2d(ctx: OpContext) -> None:
     stride_w, stride_h = opts.get_int(_STRIDE_W, 0), opts.get_int(_STRIDE_H, 0)
     filter_w, filter_h = opts.get_int(_FILTER_W, 0), opts.get_int(_FILTER_H, 0)
     activation = opts.get_int(_ACTIVATION, 0, "b")
-    check_padding(ctx, padding)
     check_positive(ctx, stride_h=stride_h, stride_w=stride_w, filter_h=filter_h, filter_w=filter_w)
-    win_h = compute_window(padding, ih, filter_h, stride_h, 1)
-    win_w = compute_window(padding, iw, filter_w, stride_w, 1)
-    ctx.require((win_h.out_size, win_w.out_size) == (oh, ow),
-                f"output is {oh}x{ow} but the options give {win_h.out_size}x{win_w.out_size}", out)
+    win_h, win_w = output_windows(ctx, out, padding, (ih, iw), (filter_h, filter_w), (stride_h, stride_w))
     act_min, act_max = fused_activation_range(ctx, activation, out)
 
     params = ctx.const_struct("ta_pool2d_s8_params_t", {
