@@ -104,30 +104,35 @@ def broadcast_params(shape1: Sequence[int], shape2: Sequence[int]) -> Params:
     }
 
 
+def _offsets(zp1: int, zp2: int, zp_out: int) -> Params:
+    """The leading offset fields of the two-input requantizing kernels' parameter structs."""
+    return {"input1_offset": -int(zp1), "input2_offset": -int(zp2), "output_offset": int(zp_out)}
+
+
+def _rescaled_inputs(
+    s1: float, zp1: int, s2: float, zp2: int, zp_out: int, left_shift: int
+) -> tuple[float, Params]:
+    """ADD/SUB/SQUARED_DIFFERENCE Prepare up to the output multiplier: both inputs rescaled to twice the
+    larger input scale. Returns that scale and the struct's fields up to input2_shift."""
+    twice_max = 2.0 * max(_f32(s1), _f32(s2))
+    m1, sh1 = quantize_multiplier_smaller_than_one_exp(_f32(s1) / twice_max)
+    m2, sh2 = quantize_multiplier_smaller_than_one_exp(_f32(s2) / twice_max)
+    fields = _offsets(zp1, zp2, zp_out)
+    fields.update({"left_shift": left_shift, "input1_multiplier": m1, "input1_shift": sh1,
+                   "input2_multiplier": m2, "input2_shift": sh2})
+    return twice_max, fields
+
+
 def add_params(
     s1: float, zp1: int, s2: float, zp2: int, s_out: float, zp_out: int, activation: int = 0
 ) -> Params:
     """ta_add_s8_params_t (also SUB): TFLM CalculateOpDataAdd / sub's Prepare for int8."""
     left_shift = 20
-    twice_max = 2.0 * max(_f32(s1), _f32(s2))
-    m1, sh1 = quantize_multiplier_smaller_than_one_exp(_f32(s1) / twice_max)
-    m2, sh2 = quantize_multiplier_smaller_than_one_exp(_f32(s2) / twice_max)
+    twice_max, params = _rescaled_inputs(s1, zp1, s2, zp2, zp_out, left_shift)
     mo, sho = quantize_multiplier_smaller_than_one_exp(twice_max / ((1 << left_shift) * _f32(s_out)))
     lo, hi = activation_range_int8(activation, _f32(s_out), zp_out)
-    return {
-        "input1_offset": -int(zp1),
-        "input2_offset": -int(zp2),
-        "output_offset": int(zp_out),
-        "left_shift": left_shift,
-        "input1_multiplier": m1,
-        "input1_shift": sh1,
-        "input2_multiplier": m2,
-        "input2_shift": sh2,
-        "output_multiplier": mo,
-        "output_shift": sho,
-        "activation_min": lo,
-        "activation_max": hi,
-    }
+    params.update({"output_multiplier": mo, "output_shift": sho, "activation_min": lo, "activation_max": hi})
+    return params
 
 
 def mul_params(
@@ -136,38 +141,20 @@ def mul_params(
     """ta_mul_s8_params_t: TFLM CalculateOpDataMul for int8."""
     m, sh = quantize_multiplier(_f32(s1) * _f32(s2) / _f32(s_out))
     lo, hi = activation_range_int8(activation, _f32(s_out), zp_out)
-    return {
-        "input1_offset": -int(zp1),
-        "input2_offset": -int(zp2),
-        "output_offset": int(zp_out),
-        "output_multiplier": m,
-        "output_shift": sh,
-        "activation_min": lo,
-        "activation_max": hi,
-    }
+    params = _offsets(zp1, zp2, zp_out)
+    params.update({"output_multiplier": m, "output_shift": sh, "activation_min": lo, "activation_max": hi})
+    return params
 
 
 def squared_difference_params(s1: float, zp1: int, s2: float, zp2: int, s_out: float, zp_out: int) -> Params:
     """ta_squared_difference_s8_params_t: TFLM squared_difference.cc PrepareQuantized, left_shift 7."""
     left_shift = 7
-    twice_max = 2.0 * max(_f32(s1), _f32(s2))
-    m1, sh1 = quantize_multiplier_smaller_than_one_exp(_f32(s1) / twice_max)
-    m2, sh2 = quantize_multiplier_smaller_than_one_exp(_f32(s2) / twice_max)
+    twice_max, params = _rescaled_inputs(s1, zp1, s2, zp2, zp_out, left_shift)
     # TFLM: (1 << left_shift * 2) * output_scale is an int times a float: float32 arithmetic.
     denominator = float(np.float32(1 << (2 * left_shift)) * np.float32(s_out))
     mo, sho = quantize_multiplier((twice_max * twice_max) / denominator)
-    return {
-        "input1_offset": -int(zp1),
-        "input2_offset": -int(zp2),
-        "output_offset": int(zp_out),
-        "left_shift": left_shift,
-        "input1_multiplier": m1,
-        "input1_shift": sh1,
-        "input2_multiplier": m2,
-        "input2_shift": sh2,
-        "output_multiplier": mo,
-        "output_shift": sho,
-    }
+    params.update({"output_multiplier": mo, "output_shift": sho})
+    return params
 
 
 def resolve_axes(axes: Sequence[int], ndim: int) -> list[int]:

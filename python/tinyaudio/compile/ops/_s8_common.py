@@ -4,9 +4,11 @@ CONCATENATION, BATCH_MATMUL). The parameter arithmetic itself lives in compile/s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from tinyaudio.compile import s8_params
 from tinyaudio.compile.ir import Quantization, Tensor
 from tinyaudio.compile.ops import OpContext
 from tinyaudio.compile.s8_params import KernelParamError, Params
@@ -47,3 +49,27 @@ def params_or_fail(ctx: OpContext, fn: Callable[..., T], *args: Any, tensor: Ten
 
 def same_quant(a: Quantization, b: Quantization) -> bool:
     return a.scale == b.scale and a.zero_point == b.zero_point
+
+
+def require_broadcast_output(ctx: OpContext, a: Tensor, b: Tensor, out: Tensor) -> None:
+    """The inputs' shapes broadcast, to as many elements as the output holds."""
+    bshape = params_or_fail(ctx, s8_params.broadcast_shape, a.shape, b.shape, tensor=out)
+    ctx.require(math.prod(bshape) == out.num_elements,
+                f"output shape {list(out.shape)} is not the broadcast shape {bshape}", out)
+
+
+def emit_broadcast_call(ctx: OpContext, kernel: str, a: Tensor, b: Tensor, out: Tensor,
+                        params: Params | None = None) -> None:
+    """Records `kernel([&params,] &shape, a, b, out)` for a two-input broadcasting kernel (the walk in
+    firmware/runtime/kernels/ta_elementwise_s8.h) and offers the planner to run it in place."""
+    shape = params_or_fail(ctx, s8_params.broadcast_params, a.shape, b.shape, tensor=out)
+    args = [] if params is None else ["&" + ctx.const_struct(f"{kernel}_params_t", c_struct_fields(params))]
+    s = ctx.const_struct("ta_broadcast_t", c_struct_fields(shape), suffix="shape")
+    ctx.use_kernel(kernel)
+    ctx.call(kernel, *args, f"&{s}", ctx.ptr(a), ctx.ptr(b), ctx.ptr(out))
+    # The output may overwrite one full-shape input (element k is read before it is written). Offer
+    # only one: two hints would let the planner put both inputs in the same buffer.
+    for i, t in enumerate((a, b)):
+        if tuple(t.shape) == tuple(out.shape):
+            ctx.inplace(0, i)
+            break

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from tinyaudio.compile import s8_params
 from tinyaudio.compile.ops import OpContext, register
-from tinyaudio.compile.ops._s8_common import c_struct_fields, int8_quant, params_or_fail
+from tinyaudio.compile.ops._s8_common import (
+    c_struct_fields,
+    emit_broadcast_call,
+    int8_quant,
+    params_or_fail,
+    require_broadcast_output,
+)
 
 LEAKY_RELU_OPTIONS = 75  # BuiltinOptions union code of LeakyReluOptions (schema.fbs)
 
@@ -50,16 +56,5 @@ def emit_maximum_minimum(ctx: OpContext) -> None:
     a, b, out = ctx.input(0), ctx.input(1), ctx.output(0)
     for t in (a, b, out):
         int8_quant(ctx, t)
-    shape = params_or_fail(ctx, s8_params.broadcast_params, a.shape, b.shape, tensor=out)
-    n = 1
-    for d in s8_params.broadcast_shape(a.shape, b.shape):
-        n *= d
-    ctx.require(n == out.num_elements, f"output shape {list(out.shape)} is not the broadcast shape", out)
-    kernel = f"ta_{ctx.op.name.lower()}_s8"
-    s = ctx.const_struct("ta_broadcast_t", c_struct_fields(shape), suffix="shape")
-    ctx.use_kernel(kernel)
-    ctx.call(kernel, f"&{s}", ctx.ptr(a), ctx.ptr(b), ctx.ptr(out))
-    for i, t in enumerate((a, b)):
-        if tuple(t.shape) == tuple(out.shape):
-            ctx.inplace(0, i)
-            break
+    require_broadcast_output(ctx, a, b, out)
+    emit_broadcast_call(ctx, f"ta_{ctx.op.name.lower()}_s8", a, b, out)

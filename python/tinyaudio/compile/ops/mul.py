@@ -6,9 +6,10 @@ from tinyaudio.compile import s8_params
 from tinyaudio.compile.ops import OpContext, register
 from tinyaudio.compile.ops._s8_common import (
     SQUARED_DIFFERENCE_OPTIONS,
-    c_struct_fields,
+    emit_broadcast_call,
     int8_quant,
     params_or_fail,
+    require_broadcast_output,
 )
 from tinyaudio.compile.schema import BuiltinOptionsType
 
@@ -32,12 +33,7 @@ def emit_mul(ctx: OpContext) -> None:
         ctx.require(max(len(a.shape), len(b.shape)) <= MAX_BROADCAST_RANK,
                     f"broadcasting above {MAX_BROADCAST_RANK}-D is not supported by TFLM's {ctx.op.name}",
                     out)
-    bshape = params_or_fail(ctx, s8_params.broadcast_shape, a.shape, b.shape, tensor=out)
-    n = 1
-    for d in bshape:
-        n *= d
-    ctx.require(n == out.num_elements,
-                f"output shape {list(out.shape)} is not the broadcast shape {bshape}", out)
+    require_broadcast_output(ctx, a, b, out)
     if is_mul:
         params = params_or_fail(ctx, s8_params.mul_params, qa.scale, qa.zero_point, qb.scale, qb.zero_point,
                                 qo.scale, qo.zero_point, activation, tensor=out)
@@ -46,15 +42,5 @@ def emit_mul(ctx: OpContext) -> None:
         params = params_or_fail(ctx, s8_params.squared_difference_params, qa.scale, qa.zero_point,
                                 qb.scale, qb.zero_point, qo.scale, qo.zero_point, tensor=out)
         kernel = "ta_squared_difference_s8"
-    shape = params_or_fail(ctx, s8_params.broadcast_params, a.shape, b.shape, tensor=out)
-    p = ctx.const_struct(f"{kernel}_params_t", c_struct_fields(params))
-    s = ctx.const_struct("ta_broadcast_t", c_struct_fields(shape), suffix="shape")
-    ctx.use_kernel(kernel)
-    ctx.call(kernel, f"&{p}", f"&{s}", ctx.ptr(a), ctx.ptr(b), ctx.ptr(out))
+    emit_broadcast_call(ctx, kernel, a, b, out, params)
     ctx.add_macs(out.num_elements)
-    # The output may overwrite one full-shape input (element k is read before it is written). Offer
-    # only one: two hints would let the planner put both inputs in the same buffer.
-    for i, t in enumerate((a, b)):
-        if tuple(t.shape) == tuple(out.shape):
-            ctx.inplace(0, i)
-            break
