@@ -73,3 +73,14 @@ def emit_broadcast_call(ctx: OpContext, kernel: str, a: Tensor, b: Tensor, out: 
         if tuple(t.shape) == tuple(out.shape):
             ctx.inplace(0, i)
             break
+
+
+def emit_elementwise_call(ctx: OpContext, func: str, c_type: str, params: Params, inp: Tensor, out: Tensor,
+                          kernel: str | None = None) -> None:
+    """Records `func(&params, input, output, n)` for a one-input element-wise kernel (kernel file
+    `kernel`, by default named as the function); element k is read before it is written, so the
+    output may take the input's memory."""
+    p = ctx.const_struct(c_type, c_struct_fields(params))
+    ctx.use_kernel(kernel or func)
+    ctx.call(func, f"&{p}", ctx.ptr(inp), ctx.ptr(out), str(out.num_elements))
+    ctx.inplace(0, 0)

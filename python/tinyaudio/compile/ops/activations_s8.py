@@ -6,8 +6,8 @@ from __future__ import annotations
 from tinyaudio.compile import s8_params
 from tinyaudio.compile.ops import OpContext, register
 from tinyaudio.compile.ops._s8_common import (
-    c_struct_fields,
     emit_broadcast_call,
+    emit_elementwise_call,
     int8_quant,
     params_or_fail,
     require_broadcast_output,
@@ -45,10 +45,7 @@ def emit_activation(ctx: OpContext) -> None:
         params = params_or_fail(ctx, s8_params.abs_params, qi.scale, qi.zero_point, qo.scale, qo.zero_point)
         kernel = func = "ta_abs_s8"
         c_type = "ta_abs_s8_params_t"
-    p = ctx.const_struct(c_type, c_struct_fields(params))
-    ctx.use_kernel(kernel)
-    ctx.call(func, f"&{p}", ctx.ptr(inp), ctx.ptr(out), str(out.num_elements))
-    ctx.inplace(0, 0)
+    emit_elementwise_call(ctx, func, c_type, params, inp, out, kernel)
 
 
 @register("MAXIMUM", "MINIMUM")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tinyaudio.compile import s8_params
 from tinyaudio.compile.ops import OpContext, register
-from tinyaudio.compile.ops._s8_common import c_struct_fields, int8_quant, params_or_fail
+from tinyaudio.compile.ops._s8_common import emit_elementwise_call, int8_quant, params_or_fail
 
 
 @register("RSQRT", "LOGISTIC", "TANH")
@@ -25,7 +25,4 @@ def emit_unary(ctx: OpContext) -> None:
                     "int8 TANH output must have scale 1/128 and zero point 0", out)
         params = params_or_fail(ctx, s8_params.tanh_params, qi.scale, qi.zero_point)
     kernel = f"ta_{name.lower()}_s8"
-    p = ctx.const_struct(f"{kernel}_params_t", c_struct_fields(params))
-    ctx.use_kernel(kernel)
-    ctx.call(kernel, f"&{p}", ctx.ptr(inp), ctx.ptr(out), str(out.num_elements))
-    ctx.inplace(0, 0)
+    emit_elementwise_call(ctx, kernel, f"{kernel}_params_t", params, inp, out)
