@@ -34,4 +34,11 @@ for name, label in [("eval_litert", "Python, LiteRT"), ("eval_tflm", "Python, TF
                     ("eval_host", "firmware, host build"), ("eval_qemu_m4", "firmware, QEMU Cortex-M4")]:
     result = json.loads((out / f"{name}.json").read_text())
     print(f"  {label:28s} {100 * result['accuracy']:6.2f} %  ({result['n']} clips)")
+m4 = json.loads((out / "eval_qemu_m4.json").read_text())
+size = m4["size"]
+print(f"\nCortex-M4 (QEMU, exact counts from the instruction-count plugin): "
+      f"{m4['instructions_per_inference'] / 1e6:.2f} M instructions per inference, "
+      f"frontend {m4['frontend_instructions_per_second_of_audio'] / 1e6:.2f} M instructions per second of audio")
+print(f"flash {size['flash_bytes']} B, RAM {size['ram_bytes']} B (arena {size['arena_bytes']} B), "
+      f"stack used {size['stack_high_water_bytes']} B")
 PY
