@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -36,6 +37,8 @@ def _root(
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: user errors become one line on stderr and exit code 2 (usage errors too, via click)."""
+    # TensorFlow's C++ start-up chatter (oneDNN, CUDA probing) is noise to a CLI user; errors still show.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         app(args=argv, prog_name="tinyaudio")
     except TinyaudioError as err:
