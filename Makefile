@@ -9,8 +9,9 @@ DEBS := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind cmake
 FRONTEND_SRC := $(wildcard firmware/frontend/*.[ch] python/tinyaudio/frontend/*.c) setup.py
 DATA ?=
 PYTEST_ARGS ?=
+DEMO_RUN ?= $(wildcard runs/demo/fsdd)
 
-.PHONY: setup debs test demo bench lint clean
+.PHONY: setup debs test demo bench bench-quick lint clean
 
 setup: debs $(BIN)/.ext-built
 
@@ -35,8 +36,18 @@ test: setup
 demo: setup
 	scripts/demo.sh "$(DATA)" runs/demo
 
+# Figures, not pass/fail. Training every shipped recipe in full takes tens of minutes on 2 cores;
+# `make bench-quick` skips it and measures the firmware on the demo's model instead.
+BENCH_RUNS = $(patsubst %/model_int8.tflite,%,$(wildcard runs/bench/*/model_int8.tflite))
 bench: setup
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	$(BIN)/python benchmarks/bench_train.py --out runs/bench
+	$(MAKE) --no-print-directory bench-quick DEMO_RUN=
+
+bench-quick: setup
+	$(BIN)/python benchmarks/bench_frontend.py
+	$(BIN)/python benchmarks/bench_frontend_tables.py
+	$(BIN)/python benchmarks/bench_runtime.py
+	$(BIN)/python benchmarks/bench_emulator.py $(BENCH_RUNS) $(DEMO_RUN)
 
 lint: setup
 	$(BIN)/ruff check python tests benchmarks
