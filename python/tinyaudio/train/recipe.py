@@ -93,7 +93,10 @@ class TrainingSection:
 @dataclass
 class QuantizeSection:
     representative_samples: int = 300
-    qat: bool = False
+    # Quantization-aware fine-tuning (Keras 3 fake quantization, tinyaudio.quantize.qat) after float training;
+    # 0 = off (post-training quantization only).
+    qat_epochs: int = 0
+    qat_learning_rate: float | None = None  # default: training.learning_rate / 10
 
 
 @dataclass
@@ -221,6 +224,12 @@ def _check_values(r: Recipe) -> None:
         need(getattr(a, key) >= 0, f"augment.{key}", "must be >= 0")
     need(a.mixup_alpha >= 0, "augment.mixup_alpha", "must be >= 0 (0 = off)")
     need(r.quantize.representative_samples >= 1, "quantize.representative_samples", "must be >= 1")
+    need(r.quantize.qat_epochs >= 0, "quantize.qat_epochs", "must be >= 0 (0 = post-training quantization)")
+    need(
+        r.quantize.qat_learning_rate is None or r.quantize.qat_learning_rate > 0,
+        "quantize.qat_learning_rate",
+        "must be > 0",
+    )
     if r.teacher is not None:
         sources = [s for s in (r.teacher.model, r.teacher.keras_file, r.teacher.logits_file) if s is not None]
         need(
