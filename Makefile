@@ -9,6 +9,8 @@ DEBS := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind cmake
 FRONTEND_SRC := $(wildcard firmware/frontend/*.[ch] python/tinyaudio/frontend/*.c) setup.py
 DATA ?=
 PYTEST_ARGS ?=
+# TensorFlow's C++ start-up chatter (oneDNN, CUDA probing) hides the figures; errors still show.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
 DEMO_RUN ?= $(wildcard runs/demo/fsdd)
 
 .PHONY: setup debs test demo bench bench-quick lint clean
