@@ -16,8 +16,11 @@ from tinyaudio.errors import DatasetError
 def _archive_of(wavs: list[Path], prefix: str = "free-spoken-digit-dataset-26eb9aa") -> bytes:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        for wav in wavs:
-            tar.add(wav, arcname=f"{prefix}/recordings/{wav.name}")
+        for wav in wavs:  # by content: the datasets folder may be a tree of links
+            data = wav.read_bytes()
+            member = tarfile.TarInfo(f"{prefix}/recordings/{wav.name}")
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
         readme = tarfile.TarInfo(f"{prefix}/README.md")
         readme.size = 5
         tar.addfile(readme, io.BytesIO(b"hello"))
