@@ -33,7 +33,7 @@ $(BIN)/.ext-built: $(BIN)/.deps-installed $(FRONTEND_SRC)
 	@touch $@
 
 test: setup
-	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS) tests
+	TINYAUDIO_NO_SKIPS=1 $(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS) tests
 
 demo: setup
 	scripts/demo.sh "$(DATA)" runs/demo

@@ -28,3 +28,14 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests never read or write the user's feature cache."""
     if "TINYAUDIO_CACHE" not in os.environ:
         os.environ["TINYAUDIO_CACHE"] = str(tmp_path_factory.mktemp("tinyaudio-cache"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Under `make test` (TINYAUDIO_NO_SKIPS=1) a skipped test is a failure: the Makefile installs every tool,
+    so a skip there would mean a check silently did not run."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("TINYAUDIO_NO_SKIPS") == "1" and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under TINYAUDIO_NO_SKIPS=1 (make test): {report.longrepr}"
