@@ -63,6 +63,20 @@ def features_of_wavs(paths: list[Path], config: FrontendConfig, progress: bool) 
     return out
 
 
+def _readable(items: Any, config: FrontendConfig) -> list[int]:
+    """Indices of the clips that decode; each one that does not is named in a warning on stderr."""
+    import logging
+
+    from tinyaudio.data import load_audio
+    from tinyaudio.errors import DatasetError
+
+    logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)
+    _, kept = load_audio(items, config.sample_rate, config.clip_samples, skip_bad=True)
+    if len(kept) == 0:
+        raise DatasetError("no readable WAV file left after --skip-bad")
+    return [int(i) for i in kept]
+
+
 @app.command("features")
 def features(
     wavs: Annotated[
@@ -97,6 +111,9 @@ def features(
         bool, typer.Option("--no-cache", help="With --data: recompute, do not use the cache.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary line.")] = False,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Leave out unreadable WAVs with a warning instead of stopping.")
+    ] = False,
 ) -> None:
     """Compute features with the C frontend (the same code the firmware runs).
 
@@ -128,11 +145,15 @@ def features(
         from tinyaudio.data import extract_features, open_dataset
 
         dataset = open_dataset(data)
+        if skip_bad:
+            dataset = dataset.subset(_readable(dataset.clips, config))
         result = extract_features(dataset, config, progress=not quiet, use_cache=not no_cache)
         meta["dataset"] = str(data)
         meta["labels"] = list(dataset.labels)
         meta["clips"] = [{"path": str(c.path), "label": c.label, "group": c.group} for c in dataset.clips]
     else:
+        if skip_bad:
+            wavs = [wavs[i] for i in _readable(wavs, config)]
         result = features_of_wavs(wavs, config, progress=not quiet)
         meta["clips"] = [{"path": str(p)} for p in wavs]
     result = np.ascontiguousarray(result, dtype=np.float32)

@@ -50,3 +50,18 @@ def test_bad_input_is_one_line_and_nonzero(tmp_path: Path) -> None:
 def test_unknown_command_is_a_usage_error() -> None:
     out = _run("frobnicate")
     assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+def test_features_stops_on_a_bad_wav_or_skips_it_when_asked(tmp_path: Path, datasets_dir: Path) -> None:
+    good = datasets_dir / "fsdd" / "0" / "0_george_0.wav"
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"not a wav file")
+    out = tmp_path / "x.npy"
+    stopped = _run("features", "-q", "-o", str(out), str(good), str(bad))
+    assert stopped.returncode == 2 and "bad.wav" in stopped.stderr and not out.exists()
+    skipped = _run("features", "-q", "--skip-bad", "-o", str(out), str(good), str(bad))
+    assert skipped.returncode == 0, skipped.stderr
+    assert "warning: skipping" in skipped.stderr and "bad.wav" in skipped.stderr
+    import numpy as np
+
+    assert np.load(out).shape == (1, 49, 10)
