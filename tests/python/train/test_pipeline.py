@@ -9,23 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from tones_recipe import TONES_FRONTEND
 
 RECIPE = {
     "name": "tones",
     "dataset": {"split": "standard", "val_fraction": 0.2},
-    "frontend": {
-        "preset": "logmel",
-        "overrides": {
-            "sample_rate": 8000,
-            "clip_samples": 4000,
-            "frame_length": 256,
-            "hop_length": 256,
-            "fft_length": 256,
-            "num_mel_bins": 16,
-            "fmin": 20.0,
-            "fmax": 4000.0,
-        },
-    },
+    "frontend": TONES_FRONTEND,
     "model": {
         "name": "dscnn",
         "params": {

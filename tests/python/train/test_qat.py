@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from tones_recipe import TONES_FRONTEND
 
 from tinyaudio.errors import RecipeError
 from tinyaudio.train.recipe import recipe_from_dict
@@ -121,19 +122,7 @@ def test_qat_option_in_the_pipeline(tf_ready: None, tone_dataset: Path, tmp_path
     recipe = {
         "name": "tones",
         "dataset": {"split": "standard", "val_fraction": 0.2},
-        "frontend": {
-            "preset": "logmel",
-            "overrides": {
-                "sample_rate": 8000,
-                "clip_samples": 4000,
-                "frame_length": 256,
-                "hop_length": 256,
-                "fft_length": 256,
-                "num_mel_bins": 16,
-                "fmin": 20.0,
-                "fmax": 4000.0,
-            },
-        },
+        "frontend": TONES_FRONTEND,
         "model": {"name": "dscnn", "params": {"filters": 8, "blocks": 1, "first_kernel": [3, 3]}},
         "augment": {"time_masks": 1, "time_mask_max": 2, "mixup_alpha": 0.2},
         "training": {"epochs": 2, "batch_size": 16, "learning_rate": 0.01, "patience": 0, "seed": 3},
