@@ -8,7 +8,7 @@ compiler runs every emitter first and writes model.c/model.h/manifest.json only 
 How to add an op
 ----------------
 1. Kernel: ``firmware/runtime/kernels/ta_<op>_s8.{c,h}`` -- C99, no heap, returns ``ta_status_t``
-   (firmware/runtime/ta_status.h), requantizes with firmware/runtime/ta_quant.h so it is bit-exact
+   (firmware/runtime/ta_status.h), requantizes with firmware/runtime/support/ta_quant.h so it is bit-exact
    with TFLM. Parameters the compiler precomputes go in a ``ta_<op>_s8_params_t`` struct.
 2. Emitter: ``python/tinyaudio/compile/ops/<op>.py`` (any module in this package is discovered
    automatically; no list to edit)::
