@@ -11,8 +11,15 @@ they stay floating constants.
 '1.0f'
 >>> c_int(-2147483648)
 '(-2147483647 - 1)'
->>> c_string('say "hi"')
-'"say \\\\"hi\\\\""'
+>>> print(c_string('say "hi"'))
+"say \\"hi\\""
+>>> c_value([1, -2, 0.5])
+'{1, -2, 0.5f}'
+>>> print(c_struct("ta_pair_t", "pair", {"a": c_int(1), "b": c_float(2.5)}))
+static const ta_pair_t pair = {
+    .a = 1,
+    .b = 2.5f,
+};
 """
 
 from __future__ import annotations
@@ -27,18 +34,25 @@ INT32_MIN = -(2**31)
 
 
 def c_float(value: float, *, double: bool = False) -> str:
-    """Shortest literal that round-trips to the same float32 (`f` suffix) or, with `double`, float64."""
-    v = float(value) if double else float(np.float32(value))
+    """Shortest literal that round-trips to the same float32 (`f` suffix) or, with `double`, float64.
+
+    >>> c_float(3e38), c_float(-0.0), c_float(1e-45), c_float(0.1, double=True)
+    ('3.0e+38f', '-0.0f', '1.0e-45f', '0.1')
+    """
+    v = float(value)
     if math.isnan(v) or math.isinf(v):
         raise ValueError(f"{value} has no C literal (NaN/inf constants are refused)")
-    text = repr(v) if double else repr(float(np.float32(v)))
-    if not double:
-        # numpy's shortest float32 repr, not float64's: 0.1f prints as 0.1, not 0.10000000149011612
-        text = np.format_float_positional(np.float32(v), unique=True, trim="0")
-        if "e" not in text and len(text) > 24:
-            text = np.format_float_scientific(np.float32(v), unique=True, trim="0")
-    if text.endswith("."):
-        text += "0"
+    if double:
+        text = repr(v)
+    else:
+        # numpy's shortest float32 text, not float64's: 0.1f prints as 0.1, not 0.10000000149011612
+        with np.errstate(over="ignore"):
+            f = np.float32(v)
+        if math.isinf(f):
+            raise ValueError(f"{value} overflows float32")
+        text = np.format_float_positional(f, unique=True, trim="0")
+        if len(text) > 24:
+            text = np.format_float_scientific(f, unique=True, trim="0")
     if not any(ch in text for ch in ".e"):
         text += ".0"
     return text if double else text + "f"
@@ -68,23 +82,54 @@ def c_literal(value: object) -> str:
 
 
 def c_string(text: str) -> str:
-    """A C string literal; non-printable and non-ASCII bytes as octal escapes."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + "".join(ch if 32 <= ord(ch) < 127 else f"\\{ord(ch):03o}" for ch in escaped) + '"'
+    """A C string literal of the text's UTF-8 bytes: quotes and backslashes escaped, other bytes outside
+    printable ASCII as 3-digit octal escapes, and `??` broken up (no trigraphs under -std=c99).
+
+    >>> print(c_string("caf\u00e9 ??!"))
+    "caf\\303\\251 ?\\?!"
+    """
+    out: list[str] = []
+    prev = 0
+    for byte in text.encode("utf-8"):
+        if byte in (0x22, 0x5C):  # " and backslash
+            out.append("\\" + chr(byte))
+        elif byte == 0x3F and prev == 0x3F:  # the second ? of ??
+            out.append("\\?")
+        elif 32 <= byte < 127:
+            out.append(chr(byte))
+        else:
+            out.append(f"\\{byte:03o}")
+        prev = byte
+    return '"' + "".join(out) + '"'
 
 
 def c_comment(text: str) -> str:
-    """Text that is safe inside /* ... */."""
-    return text.replace("*/", "* /")
+    """Text that is safe inside /* ... */ (no comment end, no nested comment start for -Wcomment)."""
+    return text.replace("*/", "* /").replace("/*", "/ *")
+
+
+def c_value(value: object) -> str:
+    """A scalar as c_literal; a sequence (list, tuple, ndarray) as a one-line brace list `{a, b}`, nested
+    for nested sequences (small array fields inside a struct initializer)."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist() if value.ndim else value.item()
+    if isinstance(value, (list, tuple)):
+        return "{" + ", ".join(c_value(v) for v in value) + "}"
+    return c_literal(value)
+
+
+def _items(values: Iterable[object] | np.ndarray) -> list[str]:
+    if isinstance(values, np.ndarray):
+        flat = values.ravel()
+        if flat.dtype.kind in "iu" and flat.size and int(flat.min()) > INT32_MIN:
+            return [str(v) for v in flat.tolist()]  # fast path for weights: plain decimal integers
+        return [c_literal(v) for v in flat]
+    return [c_literal(v) for v in values]
 
 
 def c_initializer(values: Iterable[object] | np.ndarray, *, indent: str = "    ") -> str:
     """`{ a, b, ... }` over several lines, VALUES_PER_LINE items a line; `{0}` when empty."""
-    items = (
-        [c_literal(v) for v in np.asarray(values).ravel()]
-        if isinstance(values, np.ndarray)
-        else [c_literal(v) for v in values]
-    )
+    items = _items(values)
     if not items:
         return "{0}"
     lines = [
@@ -117,3 +162,18 @@ def c_array(
 def c_struct_fields(fields: Mapping[str, str], *, indent: str = "    ") -> str:
     """Designated initializers `.name = text,` one a line; values are already C text."""
     return "\n".join(f"{indent}.{k} = {v}," for k, v in fields.items())
+
+
+def c_struct(
+    c_type: str,
+    name: str,
+    fields: Mapping[str, str],
+    *,
+    static: bool = True,
+    const: bool = True,
+    comment: str | None = None,
+) -> str:
+    """A whole struct definition with designated initializers; field values are already C text."""
+    quals = ("static " if static else "") + ("const " if const else "")
+    head = f"/* {c_comment(comment)} */\n" if comment else ""
+    return f"{head}{quals}{c_type} {name} = {{\n{c_struct_fields(fields)}\n}};"

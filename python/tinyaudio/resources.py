@@ -53,7 +53,8 @@ def firmware_dir() -> Path:
 def include_dirs() -> list[Path]:
     """Header directories a program that uses the frontend and the runtime needs."""
     fw = firmware_dir()
-    return [fw / "frontend", fw / "runtime", fw / "runtime" / "kernels", fw / "app", fw / "platform"]
+    runtime = fw / "runtime"
+    return [fw / "frontend", runtime, runtime / "support", runtime / "kernels", fw / "app", fw / "platform"]
 
 
 def models_dir() -> Path:

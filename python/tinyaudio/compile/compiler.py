@@ -14,11 +14,28 @@ from tinyaudio.compile.ops import LoweredOp, lower_op
 from tinyaudio.compile.planner import MemoryPlan, plan_memory
 from tinyaudio.compile.reader import parse_model, read_model
 from tinyaudio.errors import CompileError
+from tinyaudio.resources import firmware_dir
 
 MANIFEST_FORMAT_VERSION = 1
-REPO_ROOT = Path(__file__).resolve().parents[3]
-RUNTIME_DIR = REPO_ROOT / "firmware" / "runtime"
-KERNELS_DIR = RUNTIME_DIR / "kernels"
+
+
+def runtime_include_dirs() -> list[Path]:
+    """Header directories of the C runtime: ta_status.h, the shared helpers (support/), the kernels."""
+    runtime = firmware_dir() / "runtime"
+    return [runtime, runtime / "support", runtime / "kernels"]
+
+
+def runtime_sources(kernels: list[str]) -> list[Path]:
+    """C files a compiled model needs besides model.c: the shared helpers and the kernels it calls
+    (names as in the manifest's "kernels", e.g. "ta_conv2d_s8")."""
+    runtime = firmware_dir() / "runtime"
+    sources = sorted((runtime / "support").glob("*.c"))
+    for name in kernels:
+        path = runtime / "kernels" / f"{name}.c"
+        if not path.is_file():
+            raise CompileError(f"kernel source {path} is missing (is the firmware tree complete?)")
+        sources.append(path)
+    return sources
 
 
 @dataclass
@@ -34,11 +51,11 @@ class CompiledModel:
     @property
     def kernel_sources(self) -> list[Path]:
         """C files a build needs besides model.c."""
-        return [RUNTIME_DIR / "ta_quant.c"] + [KERNELS_DIR / f"{k}.c" for k in self.sources.kernels]
+        return runtime_sources(self.sources.kernels)
 
     @property
     def include_dirs(self) -> list[Path]:
-        return [RUNTIME_DIR, KERNELS_DIR]
+        return runtime_include_dirs()
 
     def write(self, out_dir: str | Path) -> Path:
         out = Path(out_dir)

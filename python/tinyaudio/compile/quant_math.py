@@ -5,7 +5,7 @@ when the interpreter starts, so the C code only runs the integer part. Bit-exact
 same float64 expressions, the same frexp/round, the same clamps as TFLite's quantization_util.cc and
 kernel_util.cc.
 
-Also holds scalar Python mirrors of the C fixed-point primitives in firmware/runtime/ta_quant.h
+Also holds scalar Python mirrors of the C fixed-point primitives in firmware/runtime/support/ta_quant.h
 (used by tests and by emitters that need to evaluate a constant).
 """
 
@@ -146,7 +146,7 @@ def calculate_input_radius(
     return int(math.floor(max_input_rescaled))
 
 
-# ---- scalar mirrors of firmware/runtime/ta_quant.h (for tests and constant folding) -----------------
+# ---- scalar mirrors of firmware/runtime/support/ta_quant.h (for tests and constant folding) ----------
 
 
 def wrap_int32(x: int) -> int:

@@ -25,7 +25,7 @@ from tinyaudio.compile.quant_math import (
 )
 from tinyaudio.errors import CompileError
 
-MAX_DIMS = 6  # TA_MAX_DIMS in firmware/runtime/ta_broadcast.h
+MAX_DIMS = 6  # TA_MAX_DIMS in firmware/runtime/support/ta_broadcast.h
 MAX_BATCH_DIMS = 4  # TA_BATCH_MATMUL_MAX_BATCH_DIMS
 MEAN_MAX_REDUCED_AXES = 2  # TFLM's kMaxNumberOfReducedAxis
 MEAN_MAX_INPUT_DIMS = 5  # TFLM's kMaxNumberOfAxis

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from tinyaudio.compile.compiler import runtime_include_dirs, runtime_sources
 from tinyaudio.errors import BuildError
 
 _BUILD_FORMAT = 1
@@ -58,17 +59,10 @@ def read_manifest(model_dir: Path) -> dict[str, Any]:
 
 def _sources(model_dir: Path, manifest: dict[str, Any]) -> tuple[list[Path], list[Path]]:
     """(C files to compile, include directories) for the tensor runner of one model."""
-    runtime = FIRMWARE_DIR / "runtime"
-    kernels = runtime / "kernels"
     app = FIRMWARE_DIR / "app"
     sources = [model_dir / "model.c", app / "ta_tensor_main.c", app / "ta_probe.c"]
-    sources += sorted(runtime.glob("*.c"))
-    for name in manifest.get("kernels", []):
-        path = kernels / f"{name}.c"
-        if not path.is_file():
-            raise BuildError(f"{model_dir}: kernel source {path} is missing")
-        sources.append(path)
-    includes = [model_dir, runtime, kernels, FIRMWARE_DIR / "app"]
+    sources += runtime_sources([str(k) for k in manifest.get("kernels", [])])
+    includes = [model_dir, *runtime_include_dirs(), FIRMWARE_DIR / "app"]
     if manifest.get("frontend"):
         includes.append(FIRMWARE_DIR / "frontend")
     return sources, includes

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tinyaudio.cgen import c_float, c_int, c_struct_fields
 from tinyaudio.errors import FrontendConfigError
 
 FORMAT_VERSION = 1
@@ -297,30 +298,18 @@ def c_fields(config: FrontendConfig) -> dict[str, int | float]:
     return out
 
 
-def _c_float(value: float) -> str:
-    import numpy as np
-
-    text = f"{float(np.float32(value)):.9g}"
-    if not any(ch in text for ch in ".en"):
-        text += ".0"
-    return text + "f"
-
-
 def config_fields_c(config: FrontendConfig) -> list[str]:
     """The designated-initializer lines `.field = value,` of ta_frontend_config_t, in struct order."""
-    lines = []
+    fields: dict[str, str] = {}
     for py_name, c_name in _C_NAMES.items():
         value = getattr(config, py_name)
         if py_name in _ENUMS:
-            text = _ENUMS[py_name][value][1]
-        elif isinstance(value, bool):
-            text = "1u" if value else "0u"
+            fields[c_name] = _ENUMS[py_name][value][1]
         elif isinstance(value, float):
-            text = _c_float(value)
+            fields[c_name] = c_float(value)
         else:
-            text = f"{value}u"
-        lines.append(f".{c_name} = {text},")
-    return lines
+            fields[c_name] = c_int(int(value), unsigned=True)
+    return c_struct_fields(fields, indent="").splitlines()
 
 
 def config_to_c(config: FrontendConfig, name: str = "ta_model_frontend", tables: bool = True) -> str:

@@ -4,19 +4,16 @@
 extension; this module only formats its output as `static const` arrays and one
 `const ta_frontend_tables_t`, so a device can call `ta_frontend_init_const()` instead of building the
 window, twiddles, mel weights and DCT table at boot. No table math is done here: every value is the
-float32 the C builder produced, printed with 9 significant digits (exact for float32).
+float32 the C builder produced, printed by tinyaudio.cgen (shortest text that reads back exactly).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from tinyaudio.cgen import c_array, c_float
 from tinyaudio.errors import FrontendConfigError
 from tinyaudio.frontend.config import FrontendConfig, config_fields_c
-
-VALUES_PER_LINE = 8
 
 
 def frontend_tables(config: FrontendConfig) -> dict[str, Any]:
@@ -26,28 +23,6 @@ def frontend_tables(config: FrontendConfig) -> dict[str, Any]:
     from tinyaudio.frontend.features import _native
 
     return _native(config).tables()  # type: ignore[no-any-return]
-
-
-def _float_text(value: np.float32) -> str:
-    text = f"{float(value):.9g}"  # 9 significant digits identify a float32 exactly
-    if not any(ch in text for ch in ".en"):
-        text += ".0"
-    return text + "f"
-
-
-def _array(c_type: str, name: str, values: np.ndarray, comment: str) -> str:
-    if c_type == "float":
-        items = [_float_text(v) for v in np.asarray(values, dtype=np.float32)]
-    else:
-        items = [f"{int(v)}u" for v in values]
-    size = len(items)
-    if not items:  # C has no empty arrays; nothing reads this one (its count is 0)
-        items = ["0.0f" if c_type == "float" else "0u"]
-    lines = [f"/* {comment} */", f"static const {c_type} {name}[{max(size, 1)}] = {{"]
-    for i in range(0, len(items), VALUES_PER_LINE):
-        lines.append("    " + ", ".join(items[i : i + VALUES_PER_LINE]) + ",")
-    lines.append("};")
-    return "\n".join(lines)
 
 
 def tables_to_c(config: FrontendConfig, name: str = "ta_model_frontend_tables") -> str:
@@ -61,17 +36,20 @@ def tables_to_c(config: FrontendConfig, name: str = "ta_model_frontend_tables") 
         f"/* tinyaudio frontend tables (layout {t['version']}): built on the host by the C frontend's\n"
         " * ta_frontend_build_tables() and printed as numbers; ta_frontend_init_const() uses them as they\n"
         " * are. */",
-        _array("float", f"{name}_window", t["window"], f"Hann window, {config.frame_length} values"),
-        _array("float", f"{name}_fft_cos", t["fft_cos"], f"cos(2 pi k / {t['fft_n']})"),
-        _array("float", f"{name}_fft_sin", t["fft_sin"], f"sin(2 pi k / {t['fft_n']})"),
-        _array("uint16_t", f"{name}_fft_swaps", t["fft_swaps"], "bit-reversal permutation: pairs to swap"),
-        _array("uint16_t", f"{name}_mel_first_bin", t["mel_first_bin"], "first spectrum bin per mel band"),
-        _array("uint16_t", f"{name}_mel_num_weights", t["mel_num_weights"], "non-zero weights per mel band"),
-        _array("float", f"{name}_mel_weights", t["mel_weights"], "mel weights, band after band"),
+    ]
+    arrays = [
+        ("float", "window", f"Hann window, {config.frame_length} values"),
+        ("float", "fft_cos", f"cos(2 pi k / {t['fft_n']})"),
+        ("float", "fft_sin", f"sin(2 pi k / {t['fft_n']})"),
+        ("uint16_t", "fft_swaps", "bit-reversal permutation: pairs to swap"),
+        ("uint16_t", "mel_first_bin", "first spectrum bin per mel band"),
+        ("uint16_t", "mel_num_weights", "non-zero weights per mel band"),
+        ("float", "mel_weights", "mel weights, band after band"),
     ]
     if has_dct:
-        parts.append(_array("float", f"{name}_dct_cos", t["dct_cos"],
-                            f"cos(pi j / {2 * int(t['dct_num_in'])}), j < {4 * int(t['dct_num_in'])}"))
+        num_in = int(t["dct_num_in"])
+        arrays.append(("float", "dct_cos", f"cos(pi j / {2 * num_in}), j < {4 * num_in}"))
+    parts += [c_array(c_type, f"{name}_{key}", t[key], comment=comment) for c_type, key, comment in arrays]
     config_lines = "\n".join("        " + line for line in config_fields_c(config))
     dct_table = f"{name}_dct_cos" if has_dct else "NULL"
     parts.append(
@@ -99,8 +77,8 @@ def tables_to_c(config: FrontendConfig, name: str = "ta_model_frontend_tables") 
         .type = {t['dct_type']}u,
         .num_in = {t['dct_num_in']}u,
         .num_out = {t['dct_num_out']}u,
-        .scale_first = {_float_text(t['dct_scale_first'][0])},
-        .scale_rest = {_float_text(t['dct_scale_rest'][0])},
+        .scale_first = {c_float(t['dct_scale_first'][0])},
+        .scale_rest = {c_float(t['dct_scale_rest'][0])},
         .cos_table = {dct_table},
     }},
 }};"""

@@ -13,6 +13,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[3]
 RUNTIME = REPO / "firmware" / "runtime"
 KERNELS = RUNTIME / "kernels"
+SUPPORT = RUNTIME / "support"
 HARNESS_C = Path(__file__).with_name("harness.c")
 
 KERNEL_SOURCES = [
@@ -77,13 +78,14 @@ class Harness:
 
 
 def build_harness(workdir: Path) -> Harness:
-    sources = [HARNESS_C, RUNTIME / "ta_quant.c", KERNELS / "ta_strided_copy_s8.c"]
+    sources = [HARNESS_C, SUPPORT / "ta_quant.c", KERNELS / "ta_strided_copy_s8.c"]
     sources += [KERNELS / s for s in KERNEL_SOURCES]
     blob = b"".join(p.read_bytes() for p in sources) + " ".join(CFLAGS).encode()
     digest = hashlib.sha256(blob).hexdigest()[:16]
     exe = workdir / f"harness-{digest}"
     if not exe.exists():
-        cmd = ["gcc", *CFLAGS, f"-I{RUNTIME}", f"-I{KERNELS}", *map(str, sources), "-o", str(exe)]
+        incs = [f"-I{d}" for d in (RUNTIME, SUPPORT, KERNELS)]
+        cmd = ["gcc", *CFLAGS, *incs, *map(str, sources), "-o", str(exe)]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise RuntimeError(f"harness build failed:\n{' '.join(cmd)}\n{proc.stderr}")

@@ -12,7 +12,7 @@ import pytest
 
 from tinyaudio.compile import quant_math as qm
 
-RUNTIME = Path(__file__).resolve().parents[3] / "firmware" / "runtime"
+SUPPORT = Path(__file__).resolve().parents[3] / "firmware" / "runtime" / "support"
 
 WRAPPER_C = r"""
 #include "ta_quant.h"
@@ -36,9 +36,9 @@ def lib(tmp_path_factory: pytest.TempPathFactory) -> ctypes.CDLL:
         "-O1",
         "-fPIC",
         "-shared",
-        f"-I{RUNTIME}",
+        f"-I{SUPPORT}",
         str(tmp / "wrap.c"),
-        str(RUNTIME / "ta_quant.c"),
+        str(SUPPORT / "ta_quant.c"),
         "-o",
         str(so),
     ]

@@ -8,7 +8,7 @@ compiler runs every emitter first and writes model.c/model.h/manifest.json only 
 How to add an op
 ----------------
 1. Kernel: ``firmware/runtime/kernels/ta_<op>_s8.{c,h}`` -- C99, no heap, returns ``ta_status_t``
-   (firmware/runtime/ta_status.h), requantizes with firmware/runtime/ta_quant.h so it is bit-exact
+   (firmware/runtime/ta_status.h), requantizes with firmware/runtime/support/ta_quant.h so it is bit-exact
    with TFLM. Parameters the compiler precomputes go in a ``ta_<op>_s8_params_t`` struct.
 2. Emitter: ``python/tinyaudio/compile/ops/<op>.py`` (any module in this package is discovered
    automatically; no list to edit)::
@@ -59,12 +59,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import NoReturn
 
 import numpy as np
 
+from tinyaudio.cgen import c_value
 from tinyaudio.compile.flatbuf import FlatbufferError, Table
 from tinyaudio.compile.ir import Model, Operator, Quantization, Tensor
 from tinyaudio.errors import CompileError
@@ -147,25 +148,6 @@ def scratch_macro(op_index: int) -> str:
     return f"TA_SCRATCH_OP{op_index}"
 
 
-def c_literal(value: object) -> str:
-    """A C initializer for a Python scalar (ints, floats as float literals, strings passed through)."""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, (int, np.integer)):
-        v = int(value)
-        if v == -(2**31):
-            return "INT32_MIN"
-        return str(v)
-    if isinstance(value, (float, np.floating)):
-        f = np.float32(value)
-        if not np.isfinite(f):
-            raise ValueError(f"non-finite constant {value!r}")
-        return f"{float(f)!r}f"
-    if isinstance(value, str):
-        return value
-    raise TypeError(f"cannot write {value!r} as C")
-
-
 class OpContext:
     """Everything an emitter may use; see the module docstring."""
 
@@ -244,9 +226,12 @@ class OpContext:
         self.lowered.arrays.append(ConstArray(name, c_type, np.asarray(values).ravel(), comment))
         return name
 
-    def const_struct(self, c_type: str, fields: dict[str, object], suffix: str = "params") -> str:
+    def const_struct(self, c_type: str, fields: Mapping[str, object], suffix: str = "params") -> str:
+        """A const struct `op<i>_<suffix>`; numbers and lists of numbers are written by tinyaudio.cgen, a str
+        is C text the emitter made (the name of one of its const arrays)."""
         name = self._name(suffix)
-        self.lowered.structs.append(ConstStruct(name, c_type, {k: c_literal(v) for k, v in fields.items()}))
+        text = {k: v if isinstance(v, str) else c_value(v) for k, v in fields.items()}
+        self.lowered.structs.append(ConstStruct(name, c_type, text))
         return name
 
     def scratch(self, nbytes: int) -> str:

@@ -61,7 +61,7 @@ def require_broadcast_output(ctx: OpContext, a: Tensor, b: Tensor, out: Tensor) 
 def emit_broadcast_call(ctx: OpContext, kernel: str, a: Tensor, b: Tensor, out: Tensor,
                         params: Params | None = None) -> None:
     """Records `kernel([&params,] &shape, a, b, out)` for a two-input broadcasting kernel (the walk in
-    firmware/runtime/kernels/ta_elementwise_s8.h) and offers the planner to run it in place."""
+    firmware/runtime/support/ta_elementwise_s8.h) and offers the planner to run it in place."""
     shape = params_or_fail(ctx, s8_params.broadcast_params, a.shape, b.shape, tensor=out)
     args = [] if params is None else ["&" + ctx.const_struct(f"{kernel}_params_t", c_struct_fields(params))]
     s = ctx.const_struct("ta_broadcast_t", c_struct_fields(shape), suffix="shape")
