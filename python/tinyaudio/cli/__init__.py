@@ -18,6 +18,7 @@ from tinyaudio.cli import compile_cmd as _compile_cmd  # noqa: E402,F401  isort:
 from tinyaudio.cli import run_cmd as _run_cmd  # noqa: E402,F401  isort: skip
 from tinyaudio.cli import train_cmd as _train_cmd  # noqa: E402,F401  isort: skip
 from tinyaudio.cli import eval_cmd as _eval_cmd  # noqa: E402,F401  isort: skip
+from tinyaudio.cli import boards_cmd as _boards_cmd  # noqa: E402,F401  isort: skip
 
 
 def _version(value: bool) -> None:
