@@ -7,6 +7,7 @@ Kinds and what writes them:
 - `detector`         detector.json in a compiled directory (streaming detection parameters)
 - `run-result`       `tinyaudio run --json` / `adapt --json` results
 - `board`            one board of the registry (boards)
+- `firmware-project` tinyaudio.json of a PlatformIO project written by `tinyaudio firmware` (boards)
 
 A document carries `kind` and `schema_version`. Documents written before kinds existed are recognised by
 their keys (see `_guess_kind`), so old run directories keep working. Writes are atomic: a reader sees the
@@ -30,6 +31,7 @@ KINDS: dict[str, int] = {
     "detector": 1,
     "run-result": 1,
     "board": 1,
+    "firmware-project": 1,
 }
 FILENAME = "manifest.json"
 
