@@ -154,7 +154,10 @@ def _c_string(text: str) -> str:
 
 def board_config_header(board: Board, manifest: dict[str, Any], settings: ProjectSettings) -> str:
     """ta_board_config.h: the per-project settings of the device loop and the board layer."""
-    from tinyaudio.cgen import c_comment
+    from tinyaudio.cgen import c_comment as _safe
+
+    def c_comment(text: str) -> str:
+        return f"/* {_safe(text)} */"
 
     frontend = manifest["frontend"]
     lines = [
@@ -262,6 +265,23 @@ def project_readme(board: Board, manifest: dict[str, Any], settings: ProjectSett
     ])
 
 
+def stage_portable(model_dir: Path, manifest: dict[str, Any], board: Board, settings: ProjectSettings,
+                   dest: Path) -> list[Path]:
+    """Copies the board-independent sources, the model and a generated ta_board_config.h into `dest` (flat);
+    returns the .c files there."""
+    dest.mkdir(parents=True, exist_ok=True)
+    names: set[str] = set()
+    for path in portable_sources(manifest, board):
+        if path.name in names:
+            raise BoardError(f"two firmware files are both called {path.name}")
+        names.add(path.name)
+        shutil.copyfile(path, dest / path.name)
+    for name in ("model.c", "model.h"):
+        shutil.copyfile(Path(model_dir) / name, dest / name)
+    (dest / "ta_board_config.h").write_text(board_config_header(board, manifest, settings))
+    return sorted(dest.glob("*.c"))
+
+
 def generate_project(model_dir: Path, board: Board, out: Path, *, settings: ProjectSettings | None = None,
                      fit_doc: dict[str, Any] | None = None, fit_summary: list[str] | None = None) -> Path:
     """Writes the PlatformIO project for `board` into `out` (created; an existing tinyaudio project there is
@@ -281,23 +301,16 @@ def generate_project(model_dir: Path, board: Board, out: Path, *, settings: Proj
     src = out / "src"
     if src.exists():
         shutil.rmtree(src)
-    src.mkdir(parents=True)
-    portable = portable_sources(manifest, board)
+    portable_c = stage_portable(model_dir, manifest, board, settings, src)
     layer = board_layer_sources(board)
-    names: set[str] = set()
-    for path in [*portable, *layer]:
-        if path.name in names:
+    for path in layer:
+        if (src / path.name).exists():
             raise BoardError(f"two firmware files are both called {path.name}")
-        names.add(path.name)
         shutil.copyfile(path, src / path.name)
-    for name in ("model.c", "model.h"):
-        shutil.copyfile(model_dir / name, src / name)
-    (src / "ta_board_config.h").write_text(board_config_header(board, manifest, settings))
     (out / "platformio.ini").write_text(platformio_ini(board, model_dir, settings))
     if board.platformio.platform == "espressif32":
         (out / "partitions.csv").write_text(ESP32_PARTITIONS)
     (out / "README.md").write_text(project_readme(board, manifest, settings, fit_summary or []))
-    portable_c = [p.name for p in portable if p.suffix == ".c"] + ["model.c"]
     doc = {
         "board": board.name,
         "environment": board.name,
@@ -307,7 +320,7 @@ def generate_project(model_dir: Path, board: Board, out: Path, *, settings: Proj
         "stride_frames": settings.stride_frames,
         "ring_samples": settings.ring_samples,
         "defines": settings.defines,
-        "portable_sources": sorted(portable_c),
+        "portable_sources": sorted(p.name for p in portable_c),
         "board_sources": [p.name for p in layer if p.suffix in (".c", ".cpp")],
         "serial_baud": SERIAL_BAUD,
         "fit": fit_doc,

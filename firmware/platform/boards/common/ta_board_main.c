@@ -83,7 +83,7 @@ int ta_board_setup(void)
         return -2;
     }
     if (ta_app_hop_samples(&ta_board_app) > TA_FRONTEND_MAX_FFT ||
-        ta_model_frontend.sample_rate != TA_BOARD_SAMPLE_RATE) {
+        ta_model_frontend.sample_rate_hz != TA_BOARD_SAMPLE_RATE) {
         ta_platform_log("TA_ERROR the model's frontend does not match the board's microphone rate");
         return -3;
     }
@@ -102,7 +102,8 @@ void ta_board_set_hooks(const ta_serial_hooks_t *hooks, uint8_t *head_buffer, si
     ta_serial_hooks_t h = *hooks;
     h.write_line = write_line;
     uint8_t streaming = ta_board_serial.streaming;
-    ta_serial_init(&ta_board_serial, &ta_board_serial.info, &h, head_buffer, head_capacity);
+    const ta_serial_info_t info = ta_board_serial.info; /* init clears the struct it is copied from */
+    ta_serial_init(&ta_board_serial, &info, &h, head_buffer, head_capacity);
     ta_board_serial.streaming = streaming;
 }
 
