@@ -1,5 +1,5 @@
-"""`tinyaudio flash PROJECT [--port P] [--dry-run]`: build and upload a generated project with PlatformIO, then
-show the board's detections from its serial port.
+"""`tinyaudio flash PROJECT [--port P] [--dry-run]`: build and upload a generated project with PlatformIO,
+then show the board's detections from its serial port.
 
 Every failure a user meets at a desk is one line with the fix: PlatformIO missing, no board connected (no
 serial port), the wrong board or firmware answering on the port (board name or model hash differ from the
@@ -51,10 +51,14 @@ def refuse_unless_fits(doc: dict[str, Any], force: bool, what: str) -> None:
     for key, title in (("flash", "flash"), ("ram", "RAM")):
         budget = fit_doc[key]
         if budget["margin"] < 0:
-            parts.append(f"{title} needs {budget['used']:,} B of {budget['capacity']:,} B "
-                         f"({-budget['margin']:,} B over)")
-    raise BoardError(f"{what}: the model does not fit {fit_doc['board']}: {'; '.join(parts)} "
-                     "(use --force to go ahead anyway)")
+            parts.append(
+                f"{title} needs {budget['used']:,} B of {budget['capacity']:,} B "
+                f"({-budget['margin']:,} B over)"
+            )
+    raise BoardError(
+        f"{what}: the model does not fit {fit_doc['board']}: {'; '.join(parts)} "
+        "(use --force to go ahead anyway)"
+    )
 
 
 def plan(project: Path, port: str | None = None, pio: list[str] | None = None) -> FlashPlan:
@@ -80,15 +84,26 @@ def serial_ports() -> list[str]:
 
 def check_device(info_board: str, info_model: str, doc: dict[str, Any], port: str) -> None:
     if info_board != doc["board"]:
-        raise BoardError(f"{port}: a {info_board} answered, but the project is for {doc['board']}: connect the "
-                         f"{doc['board']} or pass its port with --port")
+        raise BoardError(
+            f"{port}: a {info_board} answered, but the project is for {doc['board']}: connect the "
+            f"{doc['board']} or pass its port with --port"
+        )
     if info_model != doc["model_sha256"]:
-        raise BoardError(f"{port}: the board runs another model ({info_model[:16]}, the project has "
-                         f"{str(doc['model_sha256'])[:16]}): the upload did not take; press reset and retry")
+        raise BoardError(
+            f"{port}: the board runs another model ({info_model[:16]}, the project has "
+            f"{str(doc['model_sha256'])[:16]}): the upload did not take; press reset and retry"
+        )
 
 
-def flash(project: Path, *, port: str | None = None, dry_run: bool = False, force: bool = False,
-          listen_seconds: float | None = None, echo: Callable[[str], None] = print) -> FlashPlan:
+def flash(
+    project: Path,
+    *,
+    port: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    listen_seconds: float | None = None,
+    echo: Callable[[str], None] = print,
+) -> FlashPlan:
     doc = read_project(project)
     refuse_unless_fits(doc, force, str(project))
     pio = find_pio()
@@ -98,21 +113,33 @@ def flash(project: Path, *, port: str | None = None, dry_run: bool = False, forc
             echo(" ".join(cmd))
         return steps
     if pio is None:
-        raise BoardError("PlatformIO is not installed: pip install platformio (then run tinyaudio flash again)")
+        raise BoardError(
+            "PlatformIO is not installed: pip install platformio (then run tinyaudio flash again)"
+        )
     if port is None:
         ports = serial_ports()
         if not ports:
-            raise BoardError(f"no board found: no serial port is present; connect the {doc['board']} with a data "
-                             "USB cable (or pass --port)")
+            raise BoardError(
+                f"no board found: no serial port is present; connect the {doc['board']} with a data "
+                "USB cable (or pass --port)"
+            )
     proc = subprocess.run(steps.commands[0])
     if proc.returncode != 0:
-        raise BoardError(f"`{' '.join(steps.commands[0])}` failed (exit {proc.returncode}); its output is above")
+        raise BoardError(
+            f"`{' '.join(steps.commands[0])}` failed (exit {proc.returncode}); its output is above"
+        )
     listen(project, doc, port, steps.baud, listen_seconds, echo)
     return steps
 
 
-def listen(project: Path, doc: dict[str, Any], port: str | None, baud: int, seconds: float | None,
-           echo: Callable[[str], None]) -> None:
+def listen(
+    project: Path,
+    doc: dict[str, Any],
+    port: str | None,
+    baud: int,
+    seconds: float | None,
+    echo: Callable[[str], None],
+) -> None:
     """Checks that the right board and model answer, then prints detections."""
     import time
 
@@ -134,5 +161,7 @@ def listen(project: Path, doc: dict[str, Any], port: str | None, baud: int, seco
         for det in link.detections(seconds):
             echo(f"{det.time_ms / 1000:9.2f} s  {det.label:<16} score {det.score}")
         return
-    raise BoardError(f"no tinyaudio board answered on {', '.join(candidates)} ({last_error}); press reset, or "
-                     "pass the right --port")
+    raise BoardError(
+        f"no tinyaudio board answered on {', '.join(candidates)} ({last_error}); press reset, or "
+        "pass the right --port"
+    )

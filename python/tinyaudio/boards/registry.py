@@ -64,19 +64,25 @@ class CpiAssumption:
 
 CPI: dict[str, CpiAssumption] = {
     "m4f": CpiAssumption(
-        1.25, "measured", "qemu-m4",
+        1.25,
+        "measured",
+        "qemu-m4",
         "ASSUMED 1.25: Cortex-M4 executes most data-processing and MAC instructions in 1 cycle, loads in 2 "
         "(pipelined back to back), taken branches in 2-4; 1.25 for load/multiply-accumulate loops running "
         "from zero-wait-state memory (flash wait states hidden by the vendor's cache/accelerator). Not "
         "measured on silicon.",
     ),
     "m55": CpiAssumption(
-        1.1, "measured", "qemu-m55",
+        1.1,
+        "measured",
+        "qemu-m55",
         "ASSUMED 1.1: scalar code (the kernels are plain C, no Helium intrinsics) on the Cortex-M55's "
         "4-stage in-order pipeline with some dual issue, from TCM. Not measured on silicon.",
     ),
     "m0plus": CpiAssumption(
-        1.4, "measured-isa", "qemu-m4",
+        1.4,
+        "measured-isa",
+        "qemu-m4",
         "ASSUMED 1.4: Cortex-M0+ (2-stage pipeline) takes 1 cycle for ALU ops and the single-cycle "
         "multiplier RP2040 has, 2 for loads/stores and taken branches. The instruction count is exact: the "
         "firmware is compiled for ARMv6-M (-mcpu=cortex-m0plus, soft float) and run on QEMU's Cortex-M4 "
@@ -84,34 +90,43 @@ CPI: dict[str, CpiAssumption] = {
         "cost far more; not modelled.",
     ),
     "m7": CpiAssumption(
-        None, "none", None,
+        None,
+        "none",
+        None,
         "no emulated Cortex-M7 target in tinyaudio.emulate (QEMU's mps2-an500 exists but has no platform "
         "layer here); no latency is given",
     ),
     "m33": CpiAssumption(
-        None, "none", None,
+        None,
+        "none",
+        None,
         "no emulated Cortex-M33 target in tinyaudio.emulate (QEMU's mps2-an505 exists but has no platform "
         "layer here); no latency is given",
     ),
     "xtensa": CpiAssumption(
-        None, "none", None,
+        None,
+        "none",
+        None,
         "QEMU here runs no Xtensa core and the Cortex-M instruction count does not transfer to another "
         "instruction set; no latency is given",
     ),
     "riscv": CpiAssumption(
-        None, "none", None, "no RISC-V target in tinyaudio.emulate; no latency is given",
+        None,
+        "none",
+        None,
+        "no RISC-V target in tinyaudio.emulate; no latency is given",
     ),
 }
 
 
 @dataclass(frozen=True)
 class Microphone:
-    kind: str                       # pdm | i2s | none
-    part: str                       # e.g. MP34DT05, INMP441; "" for none
-    sample_rate: int                # Hz the driver delivers (0 for none)
-    pins: dict[str, str]            # signal -> pin name as the framework spells it
-    on_board: bool                  # soldered on the board (False: an external module wired as `pins` says)
-    driver: str                     # the API the platform layer uses, e.g. "Arduino mbed PDM library"
+    kind: str  # pdm | i2s | none
+    part: str  # e.g. MP34DT05, INMP441; "" for none
+    sample_rate: int  # Hz the driver delivers (0 for none)
+    pins: dict[str, str]  # signal -> pin name as the framework spells it
+    on_board: bool  # soldered on the board (False: an external module wired as `pins` says)
+    driver: str  # the API the platform layer uses, e.g. "Arduino mbed PDM library"
 
 
 @dataclass(frozen=True)
@@ -120,7 +135,7 @@ class PlatformIO:
     board: str
     framework: str
     upload_protocol: str
-    options: dict[str, str]         # extra platformio.ini lines of the environment
+    options: dict[str, str]  # extra platformio.ini lines of the environment
 
 
 @dataclass(frozen=True)
@@ -139,7 +154,7 @@ class Storage:
     kind: str
     erase_bytes: int
     program_bytes: int
-    reserved_bytes: int             # flash set aside for the slots (excluded from the program's flash)
+    reserved_bytes: int  # flash set aside for the slots (excluded from the program's flash)
     location: str
 
 
@@ -150,18 +165,18 @@ class Board:
     mcu: str
     core: str
     clock_hz: int
-    flash_bytes: int                # flash the application may use (after any bootloader)
+    flash_bytes: int  # flash the application may use (after any bootloader)
     ram_bytes: int
     fpu: str
     dsp: bool
     microphone: Microphone
-    platformio: PlatformIO | None   # None: not a PlatformIO board (the QEMU machines)
-    flashing: str                   # the tool that writes the image
-    qemu_target: str | None         # tinyaudio.emulate target that runs this core, if any
+    platformio: PlatformIO | None  # None: not a PlatformIO board (the QEMU machines)
+    flashing: str  # the tool that writes the image
+    qemu_target: str | None  # tinyaudio.emulate target that runs this core, if any
     qemu_machine: str | None
     framework: FrameworkUsage
     storage: Storage
-    platform_layer: str | None      # directory under firmware/platform/boards/ (None: QEMU/host platform)
+    platform_layer: str | None  # directory under firmware/platform/boards/ (None: QEMU/host platform)
     unverified: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     source: Path | None = None
@@ -180,6 +195,7 @@ class Board:
 
 
 # ---------------------------------------------------------------------------------------------- validation
+
 
 class _Checker:
     """Reads one mapping strictly; every error names the file and the dotted field path."""
@@ -204,8 +220,9 @@ class _Checker:
             self.fail("missing", key)
         return self.doc[key]
 
-    def str(self, key: str, *, choices: tuple[str, ...] | None = None, empty: bool = False,
-            optional: bool = False) -> str | None:
+    def text(
+        self, key: str, *, choices: tuple[str, ...] | None = None, empty: bool = False, optional: bool = False
+    ) -> str | None:
         value = self._get(key, optional)
         if value is None and optional:
             return None
@@ -217,12 +234,12 @@ class _Checker:
             self.fail(f"{value!r} is not one of {', '.join(choices)}", key)
         return value
 
-    def req_str(self, key: str, *, choices: tuple[str, ...] | None = None, empty: bool = False) -> str:
-        value = self.str(key, choices=choices, empty=empty)
+    def req_text(self, key: str, *, choices: tuple[str, ...] | None = None, empty: bool = False) -> str:
+        value = self.text(key, choices=choices, empty=empty)
         assert value is not None
         return value
 
-    def int(self, key: str, *, minimum: int = 1, maximum: int = 1 << 40) -> int:
+    def integer(self, key: str, *, minimum: int = 1, maximum: int = 1 << 40) -> int:
         value = self._get(key, False)
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(f"expected an integer, got {type(value).__name__} {value!r}", key)
@@ -230,7 +247,7 @@ class _Checker:
             self.fail(f"{value} is outside [{minimum}, {maximum}]", key)
         return int(value)
 
-    def bool(self, key: str) -> bool:
+    def flag(self, key: str) -> bool:
         value = self._get(key, False)
         if not isinstance(value, bool):
             self.fail(f"expected true or false, got {value!r}", key)
@@ -240,8 +257,9 @@ class _Checker:
         value = self._get(key, optional)
         if value is None and optional:
             return {}
-        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str | int)
-                                                  for k, v in value.items()):
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str | int) for k, v in value.items()
+        ):
             self.fail("expected a mapping of names to text", key)
         return {k: str(v) for k, v in value.items()}
 
@@ -260,14 +278,14 @@ class _Checker:
 
 
 def _microphone(c: _Checker) -> Microphone:
-    kind = c.req_str("kind", choices=MIC_KINDS)
+    kind = c.req_text("kind", choices=MIC_KINDS)
     mic = Microphone(
         kind=kind,
-        part=c.req_str("part", empty=kind == "none"),
-        sample_rate=c.int("sample_rate", minimum=0 if kind == "none" else 8000, maximum=192000),
+        part=c.req_text("part", empty=kind == "none"),
+        sample_rate=c.integer("sample_rate", minimum=0 if kind == "none" else 8000, maximum=192000),
         pins=c.str_map("pins"),
-        on_board=c.bool("on_board"),
-        driver=c.req_str("driver"),
+        on_board=c.flag("on_board"),
+        driver=c.req_text("driver"),
     )
     c.done()
     if kind == "none" and (mic.pins or mic.sample_rate):
@@ -281,10 +299,10 @@ def _microphone(c: _Checker) -> Microphone:
 
 def _platformio(c: _Checker) -> PlatformIO:
     pio = PlatformIO(
-        platform=c.req_str("platform"),
-        board=c.req_str("board"),
-        framework=c.req_str("framework"),
-        upload_protocol=c.req_str("upload_protocol"),
+        platform=c.req_text("platform"),
+        board=c.req_text("board"),
+        framework=c.req_text("framework"),
+        upload_protocol=c.req_text("upload_protocol"),
         options=c.str_map("options", optional=True),
     )
     c.done()
@@ -293,9 +311,9 @@ def _platformio(c: _Checker) -> PlatformIO:
 
 def _framework(c: _Checker) -> FrameworkUsage:
     usage = FrameworkUsage(
-        flash_bytes=c.int("flash_bytes", minimum=0),
-        ram_bytes=c.int("ram_bytes", minimum=0),
-        basis=c.req_str("basis"),
+        flash_bytes=c.integer("flash_bytes", minimum=0),
+        ram_bytes=c.integer("ram_bytes", minimum=0),
+        basis=c.req_text("basis"),
     )
     c.done()
     return usage
@@ -303,11 +321,11 @@ def _framework(c: _Checker) -> FrameworkUsage:
 
 def _storage(c: _Checker) -> Storage:
     st = Storage(
-        kind=c.req_str("kind", choices=STORAGE_KINDS),
-        erase_bytes=c.int("erase_bytes"),
-        program_bytes=c.int("program_bytes"),
-        reserved_bytes=c.int("reserved_bytes", minimum=0),
-        location=c.req_str("location"),
+        kind=c.req_text("kind", choices=STORAGE_KINDS),
+        erase_bytes=c.integer("erase_bytes"),
+        program_bytes=c.integer("program_bytes"),
+        reserved_bytes=c.integer("reserved_bytes", minimum=0),
+        location=c.req_text("location"),
     )
     c.done()
     for key in ("erase_bytes", "program_bytes"):
@@ -317,15 +335,17 @@ def _storage(c: _Checker) -> Storage:
     if st.program_bytes > st.erase_bytes:
         c.fail("program_bytes is larger than erase_bytes", "program_bytes")
     if st.kind == "flash" and st.reserved_bytes % st.erase_bytes:
-        c.fail(f"{st.reserved_bytes} is not a whole number of {st.erase_bytes}-byte erase pages",
-               "reserved_bytes")
+        c.fail(
+            f"{st.reserved_bytes} is not a whole number of {st.erase_bytes}-byte erase pages",
+            "reserved_bytes",
+        )
     return st
 
 
 def parse_board(doc: Any, where: str, name: str) -> Board:
     """One board from its parsed YAML document; `name` is the file stem (the board's name)."""
     c = _Checker(where, doc)
-    core = c.req_str("core", choices=CORES)
+    core = c.req_text("core", choices=CORES)
     mic_c = c.sub("microphone")
     pio_c = c.sub("platformio", optional=True)
     fw_c = c.sub("framework")
@@ -337,22 +357,22 @@ def parse_board(doc: Any, where: str, name: str) -> Board:
         c.fail("expected a list of text lines", "notes")
     board = Board(
         name=name,
-        title=c.req_str("title"),
-        mcu=c.req_str("mcu"),
+        title=c.req_text("title"),
+        mcu=c.req_text("mcu"),
         core=core,
-        clock_hz=c.int("clock_hz", minimum=1_000_000, maximum=2_000_000_000),
-        flash_bytes=c.int("flash_bytes", minimum=16 * 1024),
-        ram_bytes=c.int("ram_bytes", minimum=4 * 1024),
-        fpu=c.req_str("fpu", choices=FPU_KINDS),
-        dsp=c.bool("dsp"),
+        clock_hz=c.integer("clock_hz", minimum=1_000_000, maximum=2_000_000_000),
+        flash_bytes=c.integer("flash_bytes", minimum=16 * 1024),
+        ram_bytes=c.integer("ram_bytes", minimum=4 * 1024),
+        fpu=c.req_text("fpu", choices=FPU_KINDS),
+        dsp=c.flag("dsp"),
         microphone=_microphone(mic_c),
         platformio=_platformio(pio_c) if pio_c is not None else None,
-        flashing=c.req_str("flashing"),
-        qemu_target=c.str("qemu_target", choices=tuple(QEMU_TARGET_CORE), optional=True),
-        qemu_machine=c.str("qemu_machine", optional=True),
+        flashing=c.req_text("flashing"),
+        qemu_target=c.text("qemu_target", choices=tuple(QEMU_TARGET_CORE), optional=True),
+        qemu_machine=c.text("qemu_machine", optional=True),
         framework=_framework(fw_c),
         storage=_storage(st_c),
-        platform_layer=c.str("platform_layer", optional=True),
+        platform_layer=c.text("platform_layer", optional=True),
         unverified=unverified,
         notes=tuple(notes_raw),
         source=Path(where),
@@ -364,8 +384,12 @@ def parse_board(doc: Any, where: str, name: str) -> Board:
 
 def _known_paths() -> set[str]:
     top = {f.name for f in fields(Board)} - {"name", "unverified", "notes", "source"}
-    nested = {"microphone": Microphone, "platformio": PlatformIO, "framework": FrameworkUsage,
-              "storage": Storage}
+    nested = {
+        "microphone": Microphone,
+        "platformio": PlatformIO,
+        "framework": FrameworkUsage,
+        "storage": Storage,
+    }
     out = set(top)
     for key, cls in nested.items():
         out |= {f"{key}.{f.name}" for f in fields(cls)}
@@ -387,7 +411,9 @@ def _cross_check(b: Board, c: _Checker) -> None:
     if b.platformio is None and b.qemu_target is None:
         c.fail("a board without PlatformIO settings must be a QEMU machine (qemu_target)", "platformio")
     if b.platformio is not None and b.platform_layer is None:
-        c.fail("a PlatformIO board needs its platform layer (firmware/platform/boards/<dir>)", "platform_layer")
+        c.fail(
+            "a PlatformIO board needs its platform layer (firmware/platform/boards/<dir>)", "platform_layer"
+        )
     if b.framework.flash_bytes >= b.flash_bytes or b.framework.ram_bytes >= b.ram_bytes:
         c.fail("the framework alone would fill the board", "framework")
     if b.storage.reserved_bytes >= b.flash_bytes:
@@ -398,6 +424,7 @@ def _cross_check(b: Board, c: _Checker) -> None:
 
 
 # ------------------------------------------------------------------------------------------------- loading
+
 
 def data_dir() -> Path:
     """The folder of the shipped board files."""

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from tinyaudio.errors import TinyaudioError
 
-HEAD_CHUNK = 64          # bytes per AT+HEADDATA line (the device's TA_SERIAL_HEAD_CHUNK)
+HEAD_CHUNK = 64  # bytes per AT+HEADDATA line (the device's TA_SERIAL_HEAD_CHUNK)
 PROTOCOL_VERSION = 1
 
 
@@ -61,21 +61,27 @@ class Head:
 def _fields(line: str, prefix: str) -> str:
     if not line.startswith(prefix):
         raise ProtocolError(f"expected a {prefix} line, got {line!r}")
-    return line[len(prefix):].strip()
+    return line[len(prefix) :].strip()
 
 
 def parse_info(line: str) -> DeviceInfo:
-    """"+INFO: proto=1,board=...,model=...,labels=N,head=V,rate=HZ" -> DeviceInfo."""
+    """ "+INFO: proto=1,board=...,model=...,labels=N,head=V,rate=HZ" -> DeviceInfo."""
     pairs = dict(part.split("=", 1) for part in _fields(line, "+INFO:").split(",") if "=" in part)
     try:
-        return DeviceInfo(int(pairs["proto"]), pairs["board"], pairs["model"], int(pairs["labels"]),
-                          int(pairs["head"]), int(pairs["rate"]))
+        return DeviceInfo(
+            int(pairs["proto"]),
+            pairs["board"],
+            pairs["model"],
+            int(pairs["labels"]),
+            int(pairs["head"]),
+            int(pairs["rate"]),
+        )
     except (KeyError, ValueError) as err:
         raise ProtocolError(f"malformed +INFO line {line!r} ({err})") from None
 
 
 def parse_detection(line: str) -> Detection:
-    """"+DET: index,time_ms,label_index,label,score" -> Detection."""
+    """ "+DET: index,time_ms,label_index,label,score" -> Detection."""
     parts = _fields(line, "+DET:").split(",")
     if len(parts) != 5:
         raise ProtocolError(f"malformed +DET line {line!r}")
@@ -115,8 +121,16 @@ class DeviceLink:
             parts = _fields(line, "+SCORES:").split(",")
             if self.pending and self.pending[-1].index == int(parts[0]):
                 last = self.pending.pop()
-                self.pending.append(Detection(last.index, last.time_ms, last.label_index, last.label,
-                                              last.score, [int(p) for p in parts[1:]]))
+                self.pending.append(
+                    Detection(
+                        last.index,
+                        last.time_ms,
+                        last.label_index,
+                        last.label,
+                        last.score,
+                        [int(p) for p in parts[1:]],
+                    )
+                )
             return True
         if line.startswith("# ") or line.startswith("+READY:"):
             self.log.append(line)
@@ -131,8 +145,10 @@ class DeviceLink:
         while True:
             line = self._read_line(deadline)
             if line is None:
-                raise ProtocolError(f"no answer to {text!r} within {self.timeout:g} s (is the board running "
-                                    "tinyaudio firmware at this baud rate?)")
+                raise ProtocolError(
+                    f"no answer to {text!r} within {self.timeout:g} s (is the board running "
+                    "tinyaudio firmware at this baud rate?)"
+                )
             if line == "OK":
                 return answer
             if line.startswith("ERROR"):
@@ -150,8 +166,15 @@ class DeviceLink:
             raise ProtocolError(f"AT+INFO? answered {lines!r}")
         info = parse_info(lines[0])
         labels = [_fields(line, "+LABEL:").split(",", 1)[1] for line in self.command("AT+LABELS?")]
-        return DeviceInfo(info.protocol, info.board, info.model_sha256, info.num_labels, info.head_version,
-                          info.sample_rate, labels)
+        return DeviceInfo(
+            info.protocol,
+            info.board,
+            info.model_sha256,
+            info.num_labels,
+            info.head_version,
+            info.sample_rate,
+            labels,
+        )
 
     def stream(self, mode: int = 1) -> None:
         self.command(f"AT+STREAM={mode}")
@@ -179,7 +202,7 @@ class DeviceLink:
             raise ProtocolError("empty head")
         self.command(f"AT+HEAD={len(data)},{zlib.crc32(data):08x}")
         for offset in range(0, len(data), HEAD_CHUNK):
-            self.command(f"AT+HEADDATA={offset},{data[offset:offset + HEAD_CHUNK].hex()}")
+            self.command(f"AT+HEADDATA={offset},{data[offset : offset + HEAD_CHUNK].hex()}")
         self.command("AT+HEADEND", timeout=max(self.timeout, 30.0))
 
     def detections(self, duration: float | None = None) -> Iterator[Detection]:

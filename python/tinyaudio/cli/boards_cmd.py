@@ -28,17 +28,46 @@ def boards_command(
 
     boards = load_boards(folder)
     table = Table(title="tinyaudio boards", show_lines=False)
-    for col in ("name", "MCU", "core", "clock", "flash", "RAM", "FPU", "microphone", "PlatformIO",
-                "QEMU", "latency from"):
+    for col in (
+        "name",
+        "MCU",
+        "core",
+        "clock",
+        "flash",
+        "RAM",
+        "FPU",
+        "microphone",
+        "PlatformIO",
+        "QEMU",
+        "latency from",
+    ):
         table.add_column(col, no_wrap=col in ("name", "PlatformIO"))
     for b in boards.values():
-        mic = "none" if b.microphone.kind == "none" else f"{b.microphone.kind.upper()} {b.microphone.sample_rate} Hz"
+        mic = (
+            "none"
+            if b.microphone.kind == "none"
+            else f"{b.microphone.kind.upper()} {b.microphone.sample_rate} Hz"
+        )
         pio = f"{b.platformio.platform}/{b.platformio.board}" if b.platformio else "-"
         qemu = b.qemu_machine or "-"
-        method = {"measured": f"{b.cpi.qemu_target} count", "measured-isa": "ARMv6-M count on qemu-m4",
-                  "none": "none"}[b.cpi.method]
-        table.add_row(b.name, b.mcu, b.core, f"{b.clock_hz / 1e6:g} MHz", _mib(b.flash_bytes),
-                      _mib(b.ram_bytes), b.fpu, mic, pio, qemu, method)
+        method = {
+            "measured": f"{b.cpi.qemu_target} count",
+            "measured-isa": "ARMv6-M count on qemu-m4",
+            "none": "none",
+        }[b.cpi.method]
+        table.add_row(
+            b.name,
+            b.mcu,
+            b.core,
+            f"{b.clock_hz / 1e6:g} MHz",
+            _mib(b.flash_bytes),
+            _mib(b.ram_bytes),
+            b.fpu,
+            mic,
+            pio,
+            qemu,
+            method,
+        )
     console = Console(width=None if Console().is_terminal else 200)
     console.print(table)
     unsure = [f"{b.name}: {', '.join(b.unverified)}" for b in boards.values() if b.unverified]
@@ -48,12 +77,16 @@ def boards_command(
 
 @app.command("fit")
 def fit_command(
-    model_dir: Annotated[Path, typer.Argument(help="Output directory of `tinyaudio compile` (with a frontend).")],
+    model_dir: Annotated[
+        Path, typer.Argument(help="Output directory of `tinyaudio compile` (with a frontend).")
+    ],
     board: Annotated[str, typer.Option("--board", help="Board name (see `tinyaudio boards`).")],
     stride: Annotated[
         int | None, typer.Option("--stride-frames", help="Frames between inferences (default: ~0.25 s).")
     ] = None,
-    no_latency: Annotated[bool, typer.Option("--no-latency", help="Skip the QEMU instruction count.")] = False,
+    no_latency: Annotated[
+        bool, typer.Option("--no-latency", help="Skip the QEMU instruction count.")
+    ] = False,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON.")] = None,
 ) -> None:
     """Does the compiled model fit the board: flash and RAM with margins, latency at the board's clock."""
@@ -76,14 +109,20 @@ def fit_command(
 
 @app.command("firmware")
 def firmware_command(
-    model_dir: Annotated[Path, typer.Argument(help="Output directory of `tinyaudio compile` (with a frontend).")],
+    model_dir: Annotated[
+        Path, typer.Argument(help="Output directory of `tinyaudio compile` (with a frontend).")
+    ],
     board: Annotated[str, typer.Option("--board", help="Board name (see `tinyaudio boards`).")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the PlatformIO project.")],
     stride: Annotated[
         int | None, typer.Option("--stride-frames", help="Frames between inferences (default: ~0.25 s).")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Write the project even if the model does not fit.")] = False,
-    no_latency: Annotated[bool, typer.Option("--no-latency", help="Skip the QEMU instruction count.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write the project even if the model does not fit.")
+    ] = False,
+    no_latency: Annotated[
+        bool, typer.Option("--no-latency", help="Skip the QEMU instruction count.")
+    ] = False,
 ) -> None:
     """Write a complete PlatformIO project (platformio.ini, src/, README) for the board."""
     from tinyaudio.boards.fit import fit
@@ -96,17 +135,22 @@ def firmware_command(
     settings = settings_for(load_compiled(model_dir), stride_frames=stride)
     report = fit(model_dir, b, settings=settings, measure_latency=not no_latency)
     refuse_unless_fits(report.to_json(), force, str(model_dir))
-    generate_project(model_dir, b, out, settings=settings, fit_doc=report.to_json(),
-                     fit_summary=report.summary_lines())
-    typer.echo(f"{out}: PlatformIO project for {b.name} ({'fits' if report.fits else 'does NOT fit, forced'}); "
-               f"build and upload with `tinyaudio flash {out}`")
+    generate_project(
+        model_dir, b, out, settings=settings, fit_doc=report.to_json(), fit_summary=report.summary_lines()
+    )
+    typer.echo(
+        f"{out}: PlatformIO project for {b.name} ({'fits' if report.fits else 'does NOT fit, forced'}); "
+        f"build and upload with `tinyaudio flash {out}`"
+    )
 
 
 @app.command("flash")
 def flash_command(
     project: Annotated[Path, typer.Argument(help="A project written by `tinyaudio firmware`.")],
     port: Annotated[str | None, typer.Option("--port", help="Serial port of the board.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the exact commands; run nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the exact commands; run nothing.")
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Upload even if the model does not fit.")] = False,
     seconds: Annotated[
         float | None, typer.Option("--listen", help="Seconds to show detections (default: until Ctrl-C).")

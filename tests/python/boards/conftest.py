@@ -20,9 +20,20 @@ def compiled_model(micro_speech_dir: Path, tmp_path_factory: pytest.TempPathFact
     from tinyaudio.compile.compiler import compile_model
     from tinyaudio.frontend import preset
 
-    frontend = preset("logmel", sample_rate=16000, clip_samples=16000, frame_length=480, hop_length=320,
-                      fft_length=512, num_mel_bins=40)
+    frontend = preset(
+        "logmel",
+        sample_rate=16000,
+        clip_samples=16000,
+        frame_length=480,
+        hop_length=320,
+        fft_length=512,
+        num_mel_bins=40,
+    )
     out = tmp_path_factory.mktemp("micro_speech") / "c"
-    compile_model(micro_speech_dir / "models" / "micro_speech_quantized.tflite", out,
-                  labels=MICRO_SPEECH_LABELS, frontend=frontend)
+    compile_model(
+        micro_speech_dir / "models" / "micro_speech_quantized.tflite",
+        out,
+        labels=MICRO_SPEECH_LABELS,
+        frontend=frontend,
+    )
     return out

@@ -73,20 +73,37 @@ def tiny_board(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return "tiny"
 
 
-def test_model_that_does_not_fit_is_refused_with_numbers(compiled_model: Path, tiny_board: str, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_model_that_does_not_fit_is_refused_with_numbers(
+    compiled_model: Path, tiny_board: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     report = fit(compiled_model, get_board(tiny_board), measure_latency=False)
     assert not report.fits and report.ram.margin < 0 and report.flash.margin > 0
     assert main(["fit", str(compiled_model), "--board", tiny_board, "--no-latency"]) == 1
     out = capsys.readouterr().out
     assert "DOES NOT FIT" in out and f"of {40 * 1024:,} B" in out
     project = tmp_path / "p"
-    assert main(["firmware", str(compiled_model), "--board", tiny_board, "-o", str(project), "--no-latency"]) == 2
+    assert (
+        main(["firmware", str(compiled_model), "--board", tiny_board, "-o", str(project), "--no-latency"])
+        == 2
+    )
     err = capsys.readouterr().err
     assert "does not fit tiny: RAM needs" in err and "--force" in err and len(err.strip().splitlines()) == 1
     assert not project.exists()
-    assert main(["firmware", str(compiled_model), "--board", tiny_board, "-o", str(project), "--no-latency",
-                 "--force"]) == 0
+    assert (
+        main(
+            [
+                "firmware",
+                str(compiled_model),
+                "--board",
+                tiny_board,
+                "-o",
+                str(project),
+                "--no-latency",
+                "--force",
+            ]
+        )
+        == 0
+    )
     assert "does NOT fit, forced" in capsys.readouterr().out
     # flash refuses the forced project too, unless forced again
     assert main(["flash", str(project), "--dry-run"]) == 2

@@ -31,16 +31,19 @@ def test_dry_run_prints_the_exact_commands(project: Path, capsys: pytest.Capture
     ]
 
 
-def test_missing_platformio_says_how_to_install(project: Path, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_platformio_says_how_to_install(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(flash_mod, "find_pio", lambda: None)
     assert main(["flash", str(project)]) == 2
     assert capsys.readouterr().err.strip() == (
-        "error: PlatformIO is not installed: pip install platformio (then run tinyaudio flash again)")
+        "error: PlatformIO is not installed: pip install platformio (then run tinyaudio flash again)"
+    )
 
 
-def test_no_board_connected(project: Path, monkeypatch: pytest.MonkeyPatch,
-                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_board_connected(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(flash_mod, "find_pio", lambda: [sys.executable, "-c", "pass"])
     monkeypatch.setattr(flash_mod, "serial_ports", lambda: [])
     assert main(["flash", str(project)]) == 2

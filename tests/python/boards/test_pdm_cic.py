@@ -36,8 +36,12 @@ def pack(bits: np.ndarray) -> np.ndarray:
 @pytest.fixture(scope="module")
 def cic() -> Path:
     common = firmware_dir() / "platform" / "boards" / "common"
-    return compile_executable([HERE / "cic_harness.c", common / "ta_pdm_cic.c"], "ta_cic_harness",
-                              include_dirs=[common], sanitize=True)
+    return compile_executable(
+        [HERE / "cic_harness.c", common / "ta_pdm_cic.c"],
+        "ta_cic_harness",
+        include_dirs=[common],
+        sanitize=True,
+    )
 
 
 @pytest.mark.parametrize("decimation", [32, 64])
@@ -47,8 +51,9 @@ def test_sine_comes_out_at_its_frequency_and_level(cic: Path, decimation: int) -
     t = np.arange(int(rate * decimation * seconds)) / (rate * decimation)
     amplitude = 0.5
     bits = sigma_delta(amplitude * np.sin(2 * np.pi * 440.0 * t))
-    proc = subprocess.run([str(cic), str(decimation)], input=pack(bits).tobytes(), capture_output=True,
-                          timeout=60)
+    proc = subprocess.run(
+        [str(cic), str(decimation)], input=pack(bits).tobytes(), capture_output=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     pcm = np.frombuffer(proc.stdout, dtype="<i2").astype(np.float64) / 32768.0
     assert len(pcm) == int(rate * seconds)

@@ -58,8 +58,21 @@ def test_portable_sources_cross_compile(compiled_model: Path, tmp_path: Path, co
     sources = stage_portable(compiled_model, manifest, get_board("pico"), settings, src)  # + the CIC
     gcc = require("arm-none-eabi-gcc")
     for source in sources:
-        run([gcc, *cortex_m_flags(cpu), *STRICT_FLAGS, "-O2", *settings.flags, f"-I{src}", "-c", str(source),
-             "-o", str(tmp_path / (source.stem + ".o"))], f"cross-compiling {source.name} for {cpu} ({board.name})")
+        run(
+            [
+                gcc,
+                *cortex_m_flags(cpu),
+                *STRICT_FLAGS,
+                "-O2",
+                *settings.flags,
+                f"-I{src}",
+                "-c",
+                str(source),
+                "-o",
+                str(tmp_path / (source.stem + ".o")),
+            ],
+            f"cross-compiling {source.name} for {cpu} ({board.name})",
+        )
     assert len(list(tmp_path.glob("*.o"))) == len(sources) >= 15
 
 
@@ -77,11 +90,24 @@ def test_model_without_frontend_is_refused(micro_speech_dir: Path, tmp_path: Pat
         generate_project(bare, get_board("nano33ble"), tmp_path / "p")
 
 
-def test_firmware_command_writes_the_project(compiled_model: Path, tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_firmware_command_writes_the_project(
+    compiled_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "proj"
-    assert main(["firmware", str(compiled_model), "--board", "disco_l475vg_iot01a", "-o", str(out),
-                 "--no-latency"]) == 0
+    assert (
+        main(
+            [
+                "firmware",
+                str(compiled_model),
+                "--board",
+                "disco_l475vg_iot01a",
+                "-o",
+                str(out),
+                "--no-latency",
+            ]
+        )
+        == 0
+    )
     assert "PlatformIO project for disco_l475vg_iot01a (fits)" in capsys.readouterr().out
     doc = json.loads((out / "tinyaudio.json").read_text())
     assert doc["fit"]["fits"] is True and doc["fit"]["board"] == "disco_l475vg_iot01a"
@@ -89,5 +115,7 @@ def test_firmware_command_writes_the_project(compiled_model: Path, tmp_path: Pat
     other = tmp_path / "other"
     other.mkdir()
     (other / "notes.txt").write_text("mine")
-    assert main(["firmware", str(compiled_model), "--board", "nano33ble", "-o", str(other), "--no-latency"]) == 2
+    assert (
+        main(["firmware", str(compiled_model), "--board", "nano33ble", "-o", str(other), "--no-latency"]) == 2
+    )
     assert "is not a tinyaudio project" in capsys.readouterr().err

@@ -20,7 +20,9 @@ def test_shipped_registry_has_the_required_boards() -> None:
     nano = SHIPPED["nano33ble"]
     assert (nano.core, nano.clock_hz, nano.ram_bytes) == ("m4f", 64_000_000, 256 * 1024)
     assert nano.platformio is not None and (nano.platformio.platform, nano.platformio.board) == (
-        "nordicnrf52", "nano33ble")
+        "nordicnrf52",
+        "nano33ble",
+    )
     assert nano.microphone.kind == "pdm" and nano.qemu_target == "qemu-m4"
     pico = SHIPPED["pico"]
     assert pico.core == "m0plus" and pico.fpu == "none" and pico.cpi.method == "measured-isa"
@@ -74,8 +76,9 @@ def _write_variant(tmp_path: Path, edit: dict[str, object], drop: str | None = N
         ({}, "flash_bytes", r"variant.yaml: flash_bytes: missing"),
     ],
 )
-def test_bad_board_file_is_refused_with_one_line(tmp_path: Path, edit: dict[str, object], drop: str | None,
-                                                 message: str) -> None:
+def test_bad_board_file_is_refused_with_one_line(
+    tmp_path: Path, edit: dict[str, object], drop: str | None, message: str
+) -> None:
     path = _write_variant(tmp_path, edit, drop)
     with pytest.raises(BoardError, match=message) as info:
         load_board_file(path)
@@ -97,7 +100,9 @@ def test_boards_command_lists_every_board(capsys: pytest.CaptureFixture[str]) ->
     assert "not verified" in out  # the unsure figures are flagged
 
 
-def test_boards_command_refuses_a_bad_registry_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_boards_command_refuses_a_bad_registry_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _write_variant(tmp_path, {"fpu": "quad"})
     assert main(["boards", "--registry", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()

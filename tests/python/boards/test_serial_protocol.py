@@ -22,8 +22,12 @@ HERE = Path(__file__).parent
 @pytest.fixture(scope="module")
 def harness() -> Path:
     fw = firmware_dir()
-    return compile_executable([HERE / "protocol_harness.c", fw / "app" / "ta_serial_protocol.c"],
-                              "ta_protocol_harness", include_dirs=[fw / "app"], sanitize=True)
+    return compile_executable(
+        [HERE / "protocol_harness.c", fw / "app" / "ta_serial_protocol.c"],
+        "ta_protocol_harness",
+        include_dirs=[fw / "app"],
+        sanitize=True,
+    )
 
 
 def talk(harness: Path, script: str, *args: str) -> list[str]:
@@ -33,13 +37,23 @@ def talk(harness: Path, script: str, *args: str) -> list[str]:
 
 
 def test_info_labels_and_streaming(harness: Path) -> None:
-    out = talk(harness, "AT\r\nAT+INFO?\nAT+LABELS?\n!RESULT 1\nAT+STREAM=1\n!RESULT 2\nAT+STREAM=2\n!RESULT 3\n"
-                        "AT+STREAM?\n\n")
+    out = talk(
+        harness,
+        "AT\r\nAT+INFO?\nAT+LABELS?\n!RESULT 1\nAT+STREAM=1\n!RESULT 2\nAT+STREAM=2\n!RESULT 3\n"
+        "AT+STREAM?\n\n",
+    )
     assert out[:2] == ["OK", "+INFO: proto=1,board=testboard,model=00ff,labels=4,head=0,rate=16000"]
     assert out[2:8] == ["OK", "+LABEL: 0,silence", "+LABEL: 1,unknown", "+LABEL: 2,yes", "+LABEL: 3,no", "OK"]
     # no result line while streaming is off; then detections, then detections with scores
-    assert out[8:] == ["OK", "+DET: 2,500,2,yes,90", "OK", "+DET: 3,750,2,yes,90", "+SCORES: 3,-128,-100,90,-128",
-                       "+STREAM: 2", "OK"]
+    assert out[8:] == [
+        "OK",
+        "+DET: 2,500,2,yes,90",
+        "OK",
+        "+DET: 3,750,2,yes,90",
+        "+SCORES: 3,-128,-100,90,-128",
+        "+STREAM: 2",
+        "OK",
+    ]
     det = parse_detection(out[9])
     assert (det.index, det.time_ms, det.label, det.score) == (2, 500, "yes", 90)
 
@@ -48,7 +62,7 @@ def test_head_upload_then_download_round_trip(harness: Path) -> None:
     head = bytes(range(256)) + b"tail"
     script = f"AT+HEAD={len(head)},{zlib.crc32(head):08x}\n"
     for off in range(0, len(head), 64):
-        script += f"AT+HEADDATA={off},{head[off:off + 64].hex()}\n"
+        script += f"AT+HEADDATA={off},{head[off : off + 64].hex()}\n"
     script += "AT+HEADEND\nAT+INFO?\nAT+HEAD?\n"
     out = talk(harness, script)
     assert out[:7] == ["OK"] * 7
@@ -89,6 +103,7 @@ def test_commands_without_hooks_answer_unsupported(harness: Path) -> None:
 
 # ------------------------------------------------------------------------------ both sides over a pty
 
+
 @pytest.fixture(scope="module")
 def simulator(compiled_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tinyaudio.boards.project import load_compiled, settings_for, stage_portable
@@ -100,37 +115,48 @@ def simulator(compiled_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
     sources = stage_portable(compiled_model, manifest, get_board("nano33ble"), settings, src)
     fw = firmware_dir()
     sim = fw / "platform" / "boards" / "host_sim" / "ta_board_host_sim.c"
-    return compile_executable([*sources, sim, fw / "platform" / "ta_storage_ram.c"], "ta_board_host_sim",
-                              include_dirs=[src], flags=["-O1", *settings.flags], sanitize=True)
+    return compile_executable(
+        [*sources, sim, fw / "platform" / "ta_storage_ram.c"],
+        "ta_board_host_sim",
+        include_dirs=[src],
+        flags=["-O1", *settings.flags],
+        sanitize=True,
+    )
 
 
 def _speech(micro_speech_dir: Path) -> np.ndarray:
     from tinyaudio.data import load_wav
 
-    clips = [load_wav(micro_speech_dir / "testdata" / f"{n}_1000ms.wav", 16000)
-             for n in ("yes", "silence", "no", "noise")]
+    clips = [
+        load_wav(micro_speech_dir / "testdata" / f"{n}_1000ms.wav", 16000)
+        for n in ("yes", "silence", "no", "noise")
+    ]
     audio = np.concatenate(clips)
     return np.clip(np.round(audio * 32768.0), -32768, 32767).astype("<i2")
 
 
-def test_device_loop_and_host_side_over_a_pty(simulator: Path, compiled_model: Path, micro_speech_dir: Path,
-                                              tmp_path: Path) -> None:
+def test_device_loop_and_host_side_over_a_pty(
+    simulator: Path, compiled_model: Path, micro_speech_dir: Path, tmp_path: Path
+) -> None:
     from tinyaudio.emulate.firmware import run_stream
 
     pcm16 = _speech(micro_speech_dir)
     pcm_path = tmp_path / "speech.s16"
     pcm16.tofile(pcm_path)
     master, slave = os.openpty()
-    device = subprocess.Popen([str(simulator), str(pcm_path)], stdin=master, stdout=master,
-                              stderr=subprocess.PIPE)
+    device = subprocess.Popen(
+        [str(simulator), str(pcm_path)], stdin=master, stdout=master, stderr=subprocess.PIPE
+    )
     port = open_port(os.ttyname(slave), timeout=0.05)
     try:
         link = DeviceLink(port, timeout=10.0)
         link.ping()
         info = link.info()
         assert (info.board, info.model_sha256, info.labels) == (
-            "nano33ble", __import__("json").loads((compiled_model / "manifest.json").read_text())["model_sha256"],
-            ["silence", "unknown", "yes", "no"])
+            "nano33ble",
+            __import__("json").loads((compiled_model / "manifest.json").read_text())["model_sha256"],
+            ["silence", "unknown", "yes", "no"],
+        )
         assert info.head_version == 0
         with pytest.raises(ProtocolError, match="ERROR: wrong state"):
             link.label_last_window(2)  # nothing inferred yet
