@@ -10,11 +10,11 @@ kernels does not depend on the weight values except through saturation).
 Printed per model: instructions per inference (exact, the project's QEMU TCG plugin), instructions per MAC,
 frontend instructions per hop and per second of audio, flash and RAM of the Cortex-M image (RAM = .data +
 .bss + measured stack high-water mark), and a latency ESTIMATE = instructions x assumed CPI / clock.
-QEMU does not model cycles: the CPI is an assumption, stated in the output (default 1.25 cycles per
-instruction for these load/multiply-accumulate loops on a Cortex-M4 running from zero-wait-state memory).
+QEMU does not model cycles: the CPI is an assumption, stated in the output (default: the board registry's
+table, tinyaudio.boards.registry.CPI — 1.25 for the Cortex-M4, 1.1 for the M55 — shared with `tinyaudio fit`).
 
 Run:  .venv/bin/python benchmarks/bench_emulator.py [RUN_DIR ...] [--target qemu-m4] [--clips 8]
-      [--clock-mhz 80] [--cpi 1.25] [--no-reference] [--json out.json]
+      [--clock-mhz 80] [--cpi N] [--no-reference] [--json out.json]
 """
 
 from __future__ import annotations
@@ -136,7 +136,9 @@ def main() -> int:
     parser.add_argument("--target", default="qemu-m4", choices=["qemu-m4", "qemu-m55"])
     parser.add_argument("--clips", type=int, default=8, help="clips per shipped model")
     parser.add_argument("--clock-mhz", type=float, default=80.0, help="clock for the latency estimate")
-    parser.add_argument("--cpi", type=float, default=1.25, help="assumed cycles per instruction (estimate)")
+    parser.add_argument("--cpi", type=float, default=None,
+                        help="assumed cycles per instruction (default: tinyaudio.boards.registry.CPI of the "
+                             "target's core, the table `tinyaudio fit` uses)")
     parser.add_argument("--no-reference", action="store_true",
                         help="skip micro_speech and the MLPerf-size DS-CNN")
     parser.add_argument("--json", type=Path, help="write all figures here")
@@ -157,6 +159,10 @@ def main() -> int:
             rows.append(measure_tensor_model("DS-CNN, MLPerf Tiny KWS size (untrained weights)", tflite,
                                              args.target, 4))
 
+    if args.cpi is None:
+        from tinyaudio.boards.registry import CPI, QEMU_TARGET_CORE
+
+        args.cpi = CPI[QEMU_TARGET_CORE[args.target]].cpi
     hz = args.clock_mhz * 1e6
     print(f"\nTarget {args.target}. Instruction counts are exact (QEMU TCG plugin, identical on every run).")
     print(f"Latency is an ESTIMATE: instructions x {args.cpi} cycles/instruction (assumed CPI) / "
