@@ -32,7 +32,7 @@ from tinyaudio.boards.project import ProjectSettings, load_compiled, settings_fo
 from tinyaudio.boards.registry import Board
 from tinyaudio.cbuild import STRICT_FLAGS, cortex_m_flags, run
 from tinyaudio.errors import BuildError
-from tinyaudio.resources import firmware_dir
+from tinyaudio.resources import firmware_dir, include_dirs
 
 ASSUMED_STACK_BYTES = 8192
 PROXY_CPU = "cortex-m4"
@@ -219,6 +219,7 @@ def build_armv6m_on_m4(model_dir: Path, work: Path) -> Path:
     sources = [
         *sorted((fw / "frontend").glob("*.c")),
         *sorted((fw / "runtime").glob("*.c")),
+        *sorted((fw / "runtime" / "support").glob("*.c")),
         *_kernel_closure(kernels, list(manifest.get("kernels") or [])),
         model_dir / "model.c",
         fw / "app" / "ta_probe.c",
@@ -236,10 +237,7 @@ def build_armv6m_on_m4(model_dir: Path, work: Path) -> Path:
         f"-DTA_APP_MAX_CLIP_SAMPLES={opts.app_max_clip_samples}u",
         "-DTA_QEMU_CPU_HZ=25000000u",
     ]
-    includes = [
-        f"-I{d}"
-        for d in (fw / "frontend", fw / "runtime", kernels, model_dir, fw / "app", fw / "platform", qemu)
-    ]
+    includes = [f"-I{d}" for d in (*include_dirs(), model_dir, qemu)]
     gcc = require("arm-none-eabi-gcc")
     common = [*STRICT_FLAGS, "-O2", "-ffunction-sections", "-fdata-sections", *defines, *includes]
     startup = work / "ta_startup_m4.o"

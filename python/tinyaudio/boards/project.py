@@ -116,6 +116,7 @@ def portable_sources(manifest: dict[str, Any], board: Board) -> list[Path]:
     files: list[Path] = []
     files += sorted((fw / "frontend").glob("*.[ch]"))
     files += sorted((fw / "runtime").glob("*.[ch]"))
+    files += sorted((fw / "runtime" / "support").glob("*.[ch]"))
     files += sorted((fw / "runtime" / "kernels").glob("*.h"))
     files += _kernel_closure(fw / "runtime" / "kernels", list(manifest.get("kernels") or []))
     app = fw / "app"

@@ -67,7 +67,7 @@ def test_sine_comes_out_at_its_frequency_and_level(cic: Path, decimation: int) -
 
 
 def test_idle_stream_is_silence(cic: Path) -> None:
-    bits = np.tile(np.array([1, 0], dtype=np.uint8), 64 * 4000)
+    bits = np.tile(np.array([1, 0], dtype=np.uint8), 32 * 4000)  # 64 bits per sample
     proc = subprocess.run([str(cic), "64"], input=pack(bits).tobytes(), capture_output=True, timeout=60)
     pcm = np.frombuffer(proc.stdout, dtype="<i2")
     assert len(pcm) == 4000 and np.abs(pcm[10:]).max() <= 1
