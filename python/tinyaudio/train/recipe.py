@@ -16,9 +16,8 @@ from typing import Any
 
 import yaml
 
+from tinyaudio.data.splits import SPLIT_KINDS as SPLITS
 from tinyaudio.errors import RecipeError
-
-SPLITS = ("standard", "kfold", "leave_one_group_out")
 
 
 @dataclass
