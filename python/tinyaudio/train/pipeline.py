@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from tinyaudio.manifest import stamp, write_manifest
 from tinyaudio.train.recipe import Recipe
 
 MANIFEST_FORMAT_VERSION = 1
@@ -319,7 +320,8 @@ def run_recipe(
         "keras_version": keras.__version__,
     }
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    manifest = stamp(manifest, "training-run")
+    write_manifest(out_dir / "manifest.json", manifest, "training-run")
     plot_curves(histories, out_dir / "curves.png")
     plot_confusion(
         result.confusion,
