@@ -7,6 +7,8 @@ features, quantization, the model — is the firmware's own C code.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -16,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from tinyaudio.compile.compiler import compile_model
+from tinyaudio.data.cache import default_cache_dir
 from tinyaudio.emulate.build import BuildOptions, FirmwareBuild, build_firmware, read_manifest
 from tinyaudio.emulate.plugin import InstructionCounts
 from tinyaudio.emulate.qemu import check, describe_exit, run_qemu
@@ -23,6 +27,7 @@ from tinyaudio.emulate.results import console_value, parse_results
 from tinyaudio.emulate.size import SizeReport, size_report
 from tinyaudio.emulate.targets import Target, get_target
 from tinyaudio.errors import BuildError
+from tinyaudio.frontend import FrontendConfig
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,21 @@ class FirmwareRun:
             hits = [c["label"] == t for c, t in zip(clips, true_labels, strict=True)]
             doc["accuracy"] = float(np.mean(hits))
         return doc
+
+
+def compiled_model_dir(
+    model_path: Path, frontend: FrontendConfig, labels: list[str], cache_dir: Path | None = None
+) -> Path:
+    """`tinyaudio compile` of the .tflite at model_path with this frontend and label list, cached by their
+    content: the directory the firmware is built from."""
+    key = hashlib.sha256()
+    key.update(Path(model_path).read_bytes())
+    key.update(json.dumps(frontend.to_dict(), sort_keys=True).encode())
+    key.update(json.dumps(labels).encode())
+    out = (cache_dir or default_cache_dir()) / "compiled" / key.hexdigest()[:24]
+    if not (out / "manifest.json").is_file():
+        compile_model(model_path, out, labels=labels, frontend=frontend)
+    return out
 
 
 def model_frontend(model_dir: Path) -> dict[str, Any]:

@@ -123,7 +123,7 @@ def run_recipe(
     configure_tensorflow(recipe.training.threads)
     import keras
 
-    from tinyaudio.evaluate import evaluate_int8
+    from tinyaudio.evaluate import evaluate_int8, score
     from tinyaudio.models import build_model
     from tinyaudio.quantize.export import check_int8_model, convert_int8, representative_subset
     from tinyaudio.quantize.report import model_facts
@@ -194,9 +194,9 @@ def run_recipe(
     elif teacher_logits is not None:
         teacher_logits_rows = teacher_logits[prep.train_source]
     if teacher_model is not None:
-        teacher_acc = float(np.mean(np.argmax(predict_logits(teacher_model, x_test), -1) == y_test))
+        teacher_acc = score(predict_logits(teacher_model, x_test), y_test, labels).accuracy
     elif teacher_logits is not None:
-        teacher_acc = float(np.mean(np.argmax(teacher_logits[split.test], -1) == y_test))
+        teacher_acc = score(teacher_logits[split.test], y_test, labels).accuracy
     timings["teacher"] = time.perf_counter() - t0
     if teacher_acc is not None:
         log(f"teacher test accuracy {teacher_acc:.4f}")
@@ -220,8 +220,7 @@ def run_recipe(
     )
     histories["student"] = h.to_dict()
     timings["student"] = time.perf_counter() - t0
-    float_pred = np.argmax(predict_logits(student, x_test), -1)
-    float_acc = float(np.mean(float_pred == y_test))
+    float_acc = score(predict_logits(student, x_test), y_test, labels).accuracy
     log(f"student float test accuracy {float_acc:.4f}")
     rep = representative_subset(clean_train, recipe.quantize.representative_samples, recipe.training.seed)
 
@@ -248,7 +247,7 @@ def run_recipe(
             log,
         )
         float_before = float_acc
-        float_acc = float(np.mean(np.argmax(predict_logits(student, x_test), -1) == y_test))
+        float_acc = score(predict_logits(student, x_test), y_test, labels).accuracy
         timings["qat"] = time.perf_counter() - t0
         log(f"student float test accuracy after QAT {float_acc:.4f} (before {float_before:.4f})")
         qat_info = {
