@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from tinyaudio.manifest import stamp, write_manifest
+from tinyaudio.train.augment import SpecAugmentSpec
+from tinyaudio.train.loop import FitConfig
 from tinyaudio.train.recipe import Recipe
 
 MANIFEST_FORMAT_VERSION = 1
@@ -31,22 +33,15 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _fit_config(recipe: Recipe, distill: bool, epochs: int | None = None, lr: float | None = None) -> Any:
-    from tinyaudio.train.augment import SpecAugmentSpec
-    from tinyaudio.train.loop import FitConfig
-
+def _fit_config(
+    recipe: Recipe, distill: bool, epochs: int | None = None, lr: float | None = None
+) -> FitConfig:
     a, t = recipe.augment, recipe.training
     masks = a.time_masks or a.freq_masks
-    return FitConfig(
+    return FitConfig.from_schedule(
+        t,
         epochs=epochs or t.epochs,
-        batch_size=t.batch_size,
         learning_rate=lr or t.learning_rate,
-        weight_decay=t.weight_decay,
-        warmup_epochs=t.warmup_epochs,
-        patience=t.patience,
-        restore_best=t.restore_best,
-        seed=t.seed,
-        label_smoothing=t.label_smoothing,
         mixup_alpha=a.mixup_alpha,
         shift_frames=a.shift_frames,
         shift_roll=a.shift_roll,
