@@ -118,6 +118,17 @@ def test_empty_test_part_suggests_split_all(
     assert len(err.splitlines()) == 1
 
 
+def test_split_choices_are_checked(
+    micro_speech: Path, plain_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["eval", str(micro_speech), "--data", str(plain_folder), "--frontend", "logmel"]
+    args += ["--labels", ",".join(LABELS), "--engine", "tflm"]
+    assert main([*args, "--split-kind", "kfold", "--fold", "99"]) == 2
+    assert "fold 99 is out of range; kfold has 5 folds (0-based)" in capsys.readouterr().err
+    assert main([*args, "--split", "everything"]) == 2
+    assert "choose one of test, val, train, all" in capsys.readouterr().err
+
+
 def test_scoring_is_the_same_for_every_engine(micro_speech: Path, recorded: list[EngineRequest]) -> None:
     """evaluate_int8 on a "tensors" engine and a "clips" engine: one scorer, same confusion and per-class."""
     paths = [Path(f"/x/{label}/{i}.wav") for label in LABELS for i in range(2)]
