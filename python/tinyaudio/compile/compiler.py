@@ -142,7 +142,7 @@ def compile_tflite(
     frontend_c = None
     frontend_dict = None
     if frontend is not None:
-        from tinyaudio.frontend import config_to_c  # the frontend engineer's C initializer writer
+        from tinyaudio.frontend import config_to_c  # the frontend's C initializer: config and const tables
 
         frontend_c = config_to_c(frontend, name="ta_model_frontend")
         frontend_dict = frontend.to_dict()
