@@ -57,8 +57,7 @@ def sample_clips(manifest: dict[str, Any], count: int) -> list[Path]:
 
 
 def measure_run(run_dir: Path, target: str, clips: int) -> dict[str, Any]:
-    from tinyaudio.emulate.evaluate import compiled_model_dir
-    from tinyaudio.emulate.firmware import run_wav_files
+    from tinyaudio.emulate.firmware import compiled_model_dir, run_wav_files
     from tinyaudio.frontend import FrontendConfig
 
     manifest = json.loads((run_dir / "manifest.json").read_text())

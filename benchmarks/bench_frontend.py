@@ -26,13 +26,12 @@ from tinyaudio.frontend import (
     FrontendStream,
     compute_features,
     compute_features_batch,
-    config_to_c,
     frontend_state_bytes,
     preset,
 )
+from tinyaudio.frontend.host_tool import build_frontend_host_tool
 
 REPO = Path(__file__).resolve().parent.parent
-FRONTEND = REPO / "firmware" / "frontend"
 
 
 def datasets_dir() -> Path:
@@ -67,27 +66,10 @@ def stream_all(config: FrontendConfig, audio: np.ndarray) -> None:
 
 
 def c_host_rate(config: FrontendConfig, audio: np.ndarray, repeats: int, work: Path) -> float | None:
-    """audio seconds per CPU second of ta_frontend_host `bench` (gcc -O2), or None without gcc."""
+    """audio seconds per CPU second of ta_frontend_host `bench` (-O2), or None without gcc."""
     if shutil.which("gcc") is None:
         return None
-    config_c = work / "config.c"
-    config_c.write_text('#include "ta_frontend.h"\n' + config_to_c(config))
-    exe = work / "ta_frontend_host"
-    subprocess.run(
-        [
-            "gcc",
-            "-std=c99",
-            "-O2",
-            f"-I{FRONTEND}",
-            *map(str, sorted(FRONTEND.glob("*.c"))),
-            str(FRONTEND / "host" / "ta_frontend_host.c"),
-            str(config_c),
-            "-lm",
-            "-o",
-            str(exe),
-        ],
-        check=True,
-    )
+    exe = build_frontend_host_tool(config, work)
     clip = work / "clip.f32"
     clip.write_bytes(np.ascontiguousarray(audio[0], dtype="<f4").tobytes())
     rates = []

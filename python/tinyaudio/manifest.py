@@ -11,7 +11,7 @@ Kinds and what writes them:
 
 A document carries `kind` and `schema_version`. Documents written before kinds existed are recognised by
 their keys (see `_guess_kind`), so old run directories keep working. Writes are atomic: a reader sees the
-old document or the new one, never half of one.
+old document or the new one, never half of one. The fields of each kind: MANIFESTS.md beside this file.
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ KINDS: dict[str, int] = {
     "firmware-project": 1,
 }
 FILENAME = "manifest.json"
+# Keys a reader of each kind relies on; a document without them is refused with one line naming them.
+REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
+    "compiled-model": ("input", "output"),
+}
 
 
 class ManifestError(TinyaudioError):
@@ -101,8 +105,13 @@ def read_manifest(path: str | Path, kind: str | None = None, *, missing_ok: bool
     if not isinstance(doc, dict):
         raise ManifestError(f"{p}: not a tinyaudio manifest (a JSON object was expected)")
     found = doc.get("kind") or _guess_kind(doc)
+    if kind is not None and found is None and "kind" not in doc:
+        found = kind  # written before kinds, with none of the keys that tell: take it for what was asked
     if kind is not None and found != kind:
         raise ManifestError(f"{p}: is a {found or 'unknown'} manifest, not a {kind} manifest")
+    missing = [key for key in REQUIRED_KEYS.get(found or "", ()) if key not in doc]
+    if missing:
+        raise ManifestError(f"{p}: {found} manifest without {', '.join(missing)}")
     if found in KINDS and int(doc.get("schema_version", 1)) > KINDS[found]:
         raise ManifestError(
             f"{p}: {found} schema version {doc['schema_version']} is newer than this tinyaudio reads "
@@ -111,3 +120,9 @@ def read_manifest(path: str | Path, kind: str | None = None, *, missing_ok: bool
     if found and "kind" not in doc:
         doc = stamp(doc, found)
     return doc
+
+
+def manifest_beside(model_path: str | Path, kind: str = "training-run") -> dict[str, Any]:
+    """The manifest.json in a model file's folder (a training run's, for a model_int8.tflite), or {} when
+    there is none."""
+    return read_manifest(Path(model_path).parent / FILENAME, kind, missing_ok=True)

@@ -12,26 +12,12 @@ from tinyaudio.cli._app import app
 
 def _load_frontend(spec: str) -> object:
     """A preset name or a FrontendConfig JSON file."""
-    from tinyaudio import frontend as fe  # the frontend engineer's package (no TensorFlow)
+    from tinyaudio import frontend as fe  # light: no TensorFlow
 
     path = Path(spec)
     if spec.endswith(".json") or path.is_file():
         return fe.FrontendConfig.from_json(path.read_text())
     return fe.preset(spec)
-
-
-def _training_manifest(model: Path) -> dict[str, object]:
-    """manifest.json beside the model (as `tinyaudio train` writes it), or {} when there is none."""
-    import json
-
-    path = model.parent / "manifest.json"
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 @app.command("compile")
@@ -53,11 +39,12 @@ def compile_command(
     """Compile an int8 TFLite model into C (no interpreter, no heap, one static arena)."""
     from tinyaudio import frontend as fe
     from tinyaudio.compile.compiler import compile_model
+    from tinyaudio.manifest import manifest_beside
 
     label_list = [s.strip() for s in labels.split(",")] if labels else None
     frontend_config = _load_frontend(frontend) if frontend else None
     # A model from `tinyaudio train` carries its labels and frontend next to it; use them unless overridden.
-    beside = _training_manifest(model)
+    beside = manifest_beside(model, "training-run")
     beside_labels, beside_frontend = beside.get("labels"), beside.get("frontend")
     if label_list is None and isinstance(beside_labels, list):
         label_list = [str(x) for x in beside_labels]

@@ -15,9 +15,16 @@ from tinyaudio.cli._app import app
 def eval_model(
     model: Annotated[Path, typer.Argument(metavar="MODEL_int8.tflite", help="Full-int8 TFLite classifier.")],
     data: Annotated[Path, typer.Option("--data", help="Dataset folder or CSV manifest.")],
-    split: Annotated[str, typer.Option("--split", help="test | val | train | all.")] = "test",
+    split: Annotated[
+        str, typer.Option("--split", help="test | val | train | all (every clip, e.g. of a plain folder).")
+    ] = "test",
     engine: Annotated[
-        str, typer.Option("--engine", help="litert | tflm | firmware (others may be registered).")
+        str,
+        typer.Option(
+            "--engine",
+            help="litert | tflm | firmware (built in). Python code adds engines with "
+            "tinyaudio.evaluate.register_engine(name, fn) before calling tinyaudio.cli.main().",
+        ),
     ] = "litert",
     target: Annotated[
         str, typer.Option("--target", help="With --engine firmware: host | qemu-m4 | qemu-m55.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from tinyaudio.compile.ops import LoweredOp, lower_op
 from tinyaudio.compile.planner import MemoryPlan, plan_memory
 from tinyaudio.compile.reader import parse_model, read_model
 from tinyaudio.errors import CompileError
+from tinyaudio.manifest import write_manifest
 from tinyaudio.resources import firmware_dir
 
 MANIFEST_FORMAT_VERSION = 1
@@ -63,7 +63,7 @@ class CompiledModel:
             out.mkdir(parents=True, exist_ok=True)
             (out / "model.h").write_text(self.sources.model_h)
             (out / "model.c").write_text(self.sources.model_c)
-            (out / "manifest.json").write_text(json.dumps(self.manifest, indent=2) + "\n")
+            write_manifest(out / "manifest.json", self.manifest, "compiled-model")
         except OSError as err:
             raise CompileError(f"{out}: cannot write the compiled model: {err.strerror or err}") from err
         return out
@@ -142,7 +142,7 @@ def compile_tflite(
     frontend_c = None
     frontend_dict = None
     if frontend is not None:
-        from tinyaudio.frontend import config_to_c  # the frontend engineer's C initializer writer
+        from tinyaudio.frontend import config_to_c  # the frontend's C initializer: config and const tables
 
         frontend_c = config_to_c(frontend, name="ta_model_frontend")
         frontend_dict = frontend.to_dict()

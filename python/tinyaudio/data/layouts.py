@@ -59,6 +59,17 @@ class Dataset:
     def groups(self) -> list[str]:
         return [c.group for c in self.clips]
 
+    def with_labels(self, labels: Sequence[str] | None) -> Dataset:
+        """Only the clips of `labels`, in that label order (it sets the label ids); every clip when None."""
+        if not labels:
+            return self
+        missing = sorted(set(labels) - set(self.labels))
+        if missing:
+            have = ", ".join(self.labels)
+            raise DatasetError(f"{self.root}: no label {', '.join(missing)} in this dataset (it has {have})")
+        wanted = set(labels)
+        return Dataset(self.root, self.layout, [c for c in self.clips if c.label in wanted], list(labels))
+
 
 def open_dataset(path: str | Path, *, subset: str | None = None) -> Dataset:
     """Find the clips under `path` (a folder or a CSV manifest). `subset="esc10"` picks ESC-10 from ESC-50."""

@@ -122,3 +122,49 @@ def leave_one_group_out(ds: Dataset, *, val_fraction: float = 0.1, seed: int = 0
         train, val = _random_val(np.flatnonzero(groups != group), val_fraction, seed + i)
         splits.append(Split(f"leave out {group}", train, val, test))
     return splits
+
+
+SPLIT_KINDS = ("standard", "kfold", "leave_one_group_out")
+PARTS = ("test", "val", "train", "all")
+
+
+def _kfold_or_logo(ds: Dataset, kind: str, val_fraction: float, seed: int) -> list[Split]:
+    if kind == "kfold":
+        return group_kfold(ds, val_fraction=val_fraction, seed=seed)
+    return leave_one_group_out(ds, val_fraction=val_fraction, seed=seed)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in SPLIT_KINDS:
+        raise DatasetError(f"split kind {kind!r}: choose one of {', '.join(SPLIT_KINDS)}")
+
+
+def select_split(
+    ds: Dataset, kind: str = "standard", *, fold: int = 0, val_fraction: float = 0.1, seed: int = 0
+) -> Split:
+    """The split a training run uses (and `tinyaudio eval` re-derives from the run's manifest): the dataset's
+    standard split, or fold `fold` (0-based) of group k-fold or leave-one-group-out."""
+    _check_kind(kind)
+    if kind == "standard":
+        return standard_split(ds, val_fraction=val_fraction, seed=seed)
+    splits = _kfold_or_logo(ds, kind, val_fraction, seed)
+    if not 0 <= fold < len(splits):
+        raise DatasetError(
+            f"{ds.root}: fold {fold} is out of range; {kind} has {len(splits)} folds (0-based)"
+        )
+    return splits[fold]
+
+
+def count_folds(ds: Dataset, kind: str) -> int:
+    """How many splits `kind` makes of `ds` (1 for the standard split)."""
+    _check_kind(kind)
+    return 1 if kind == "standard" else len(_kfold_or_logo(ds, kind, 0.1, 0))
+
+
+def split_part(ds: Dataset, split: Split, part: str) -> np.ndarray:
+    """Indices of one part of `split`: "test", "val", "train", or "all" (every clip of `ds`)."""
+    if part not in PARTS:
+        raise DatasetError(f"split part {part!r}: choose one of {', '.join(PARTS)}")
+    if part == "all":
+        return np.arange(len(ds), dtype=np.int64)
+    return np.asarray(getattr(split, part), dtype=np.int64)

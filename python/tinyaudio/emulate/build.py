@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tinyaudio import manifest as manifests
 from tinyaudio.emulate.targets import Target, get_target
 from tinyaudio.emulate.tools import require
 from tinyaudio.errors import BuildError
@@ -69,14 +70,7 @@ class FirmwareBuild:
 
 
 def read_manifest(model_dir: Path) -> dict[str, Any]:
-    path = model_dir / "manifest.json"
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as err:
-        raise BuildError(f"{path}: unreadable manifest ({err})") from None
-    return data if isinstance(data, dict) else {}
+    return manifests.read_manifest(model_dir, "compiled-model", missing_ok=True)
 
 
 def _source_files(root: Path) -> list[Path]:

@@ -7,6 +7,8 @@ features, quantization, the model — is the firmware's own C code.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -16,13 +18,16 @@ from typing import Any
 
 import numpy as np
 
+from tinyaudio.compile.compiler import compile_model
+from tinyaudio.data.cache import default_cache_dir
 from tinyaudio.emulate.build import BuildOptions, FirmwareBuild, build_firmware, read_manifest
 from tinyaudio.emulate.plugin import InstructionCounts
 from tinyaudio.emulate.qemu import check, describe_exit, run_qemu
-from tinyaudio.emulate.results import console_value, parse_results
+from tinyaudio.emulate.results import RunReport, console_value, parse_results
 from tinyaudio.emulate.size import SizeReport, size_report
 from tinyaudio.emulate.targets import Target, get_target
 from tinyaudio.errors import BuildError
+from tinyaudio.frontend import FrontendConfig
 
 
 @dataclass(frozen=True)
@@ -30,68 +35,64 @@ class FirmwareRun:
     """What the firmware answered for N clips, with what it cost (QEMU targets)."""
 
     target: str
-    predictions: np.ndarray            # (N,) label index per clip
-    scores: np.ndarray                 # (N, K) raw int8 model outputs
-    labels: list[str]                  # label names of the model, index -> name
-    clip_seconds: float                # seconds of audio per clip
+    predictions: np.ndarray  # (N,) label index per clip
+    scores: np.ndarray  # (N, K) raw int8 model outputs
+    labels: list[str]  # label names of the model, index -> name
+    clip_seconds: float  # seconds of audio per clip
     instructions: InstructionCounts | None
     stack_high_water: int | None
     size: SizeReport | None
 
+    def report(
+        self,
+        paths: Sequence[str | Path] | None = None,
+        true_labels: Sequence[str] | None = None,
+        accuracy: float | None = None,
+    ) -> RunReport:
+        """The `tinyaudio run --json` document of this run (`clips` mode)."""
+        return RunReport(
+            target=self.target,
+            mode="clips",
+            outputs=self.scores,
+            labels=list(self.labels),
+            paths=[str(p) for p in paths] if paths is not None else None,
+            true_labels=list(true_labels) if true_labels is not None else None,
+            accuracy=accuracy,
+            instructions=self.instructions,
+            audio_seconds=len(self.predictions) * self.clip_seconds,
+            stack_high_water=self.stack_high_water,
+            size=self.size,
+        )
+
     @property
     def instructions_per_inference(self) -> float | None:
-        region = self.instructions.regions.get("model") if self.instructions else None
-        return region.per_call if region and region.calls else None
+        return self.report().instructions_per_inference
 
     @property
     def frontend_instructions_per_hop(self) -> float | None:
-        region = self.instructions.regions.get("frontend") if self.instructions else None
-        return region.per_call if region and region.calls else None
+        return self.report().frontend_instructions_per_hop
 
     @property
     def frontend_instructions_per_second_of_audio(self) -> float | None:
-        region = self.instructions.regions.get("frontend") if self.instructions else None
-        seconds = len(self.predictions) * self.clip_seconds
-        return region.instructions / seconds if region and seconds > 0 else None
+        return self.report().frontend_instructions_per_second_of_audio
 
     def predicted_labels(self) -> list[str]:
         return [self.labels[i] if 0 <= i < len(self.labels) else str(i) for i in self.predictions]
 
-    def to_json(self, paths: Sequence[str | Path] | None = None, true_labels: Sequence[str] | None = None
-                ) -> dict[str, Any]:
-        """The `tinyaudio run --json` document (keys target, clips, instructions_per_inference,
-        frontend_instructions_per_second_of_audio, size are stable)."""
-        names = self.predicted_labels()
-        clips = []
-        for i in range(len(self.predictions)):
-            clip: dict[str, Any] = {
-                "path": str(paths[i]) if paths is not None else None,
-                "label": names[i],
-                "label_index": int(self.predictions[i]),
-                "scores": [int(v) for v in self.scores[i]],
-            }
-            if true_labels is not None:
-                clip["true_label"] = true_labels[i]
-            clips.append(clip)
-        doc: dict[str, Any] = {
-            "target": self.target,
-            "clips": clips,
-            "instructions_per_inference": self.instructions_per_inference,
-            "frontend_instructions_per_second_of_audio": self.frontend_instructions_per_second_of_audio,
-            "frontend_instructions_per_hop": self.frontend_instructions_per_hop,
-            "instruction_regions": (
-                {name: {"calls": r.calls, "instructions": r.instructions, "min": r.min, "max": r.max}
-                 for name, r in self.instructions.regions.items()}
-                if self.instructions else None
-            ),
-            "total_instructions": self.instructions.total if self.instructions else None,
-            "size": self.size.to_dict() if self.size else None,
-            "stack_high_water_bytes": self.stack_high_water,
-        }
-        if true_labels is not None and len(clips):
-            hits = [c["label"] == t for c, t in zip(clips, true_labels, strict=True)]
-            doc["accuracy"] = float(np.mean(hits))
-        return doc
+
+def compiled_model_dir(
+    model_path: Path, frontend: FrontendConfig, labels: list[str], cache_dir: Path | None = None
+) -> Path:
+    """`tinyaudio compile` of the .tflite at model_path with this frontend and label list, cached by their
+    content: the directory the firmware is built from."""
+    key = hashlib.sha256()
+    key.update(Path(model_path).read_bytes())
+    key.update(json.dumps(frontend.to_dict(), sort_keys=True).encode())
+    key.update(json.dumps(labels).encode())
+    out = (cache_dir or default_cache_dir()) / "compiled" / key.hexdigest()[:24]
+    if not (out / "manifest.json").is_file():
+        compile_model(model_path, out, labels=labels, frontend=frontend)
+    return out
 
 
 def model_frontend(model_dir: Path) -> dict[str, Any]:
@@ -99,8 +100,10 @@ def model_frontend(model_dir: Path) -> dict[str, Any]:
     manifest = read_manifest(model_dir)
     frontend = manifest.get("frontend")
     if not isinstance(frontend, dict):
-        raise BuildError(f"{model_dir}: the model has no frontend configuration; compile it with --frontend "
-                         "to run audio through the firmware (raw tensors work with --input)")
+        raise BuildError(
+            f"{model_dir}: the model has no frontend configuration; compile it with --frontend "
+            "to run audio through the firmware (raw tensors work with --input)"
+        )
     return frontend
 
 
@@ -151,8 +154,12 @@ def run_clips(
         results = Path(tmp) / "results.txt"
         audio.tofile(pcm)
         if tgt.is_qemu:
-            run = check(run_qemu(build.app, tgt, [str(pcm), str(results)], count_instructions=counting,
-                                 timeout=timeout), f"the firmware on {tgt.name}")
+            run = check(
+                run_qemu(
+                    build.app, tgt, [str(pcm), str(results)], count_instructions=counting, timeout=timeout
+                ),
+                f"the firmware on {tgt.name}",
+            )
             stdout, counts = run.stdout, run.instructions
         else:
             stdout, counts = _run_host(build, [str(pcm), str(results)], timeout), None
@@ -174,8 +181,9 @@ def run_clips(
     )
 
 
-def run_wav_files(model_dir: str | Path, target: str | Target, paths: Sequence[str | Path], **kwargs: Any
-                  ) -> FirmwareRun:
+def run_wav_files(
+    model_dir: str | Path, target: str | Target, paths: Sequence[str | Path], **kwargs: Any
+) -> FirmwareRun:
     """Decodes `paths` for the model's frontend and runs them through the firmware."""
     frontend = model_frontend(Path(model_dir))
     return run_clips(model_dir, target, load_clips(paths, frontend), **kwargs)
@@ -210,14 +218,19 @@ class StreamRun:
     """Results of the firmware fed one continuous stream: window k ends at frame
     num_frames - 1 + k * stride_frames."""
 
-    scores: np.ndarray        # (K, num_scores) int8
-    predictions: np.ndarray   # (K,)
+    scores: np.ndarray  # (K, num_scores) int8
+    predictions: np.ndarray  # (K,)
     instructions: InstructionCounts | None
 
 
 def run_stream(
-    model_dir: str | Path, target: str | Target, audio: np.ndarray, stride_frames: int, *,
-    count_instructions: bool = False, timeout: float = 1800.0,
+    model_dir: str | Path,
+    target: str | Target,
+    audio: np.ndarray,
+    stride_frames: int,
+    *,
+    count_instructions: bool = False,
+    timeout: float = 1800.0,
 ) -> StreamRun:
     """Feeds `audio` (1-D float32 at the model's rate) hop by hop as one stream (a microphone) and returns a
     result every `stride_frames` frames once the first window is full. Streaming applies no clip
@@ -226,8 +239,10 @@ def run_stream(
     tgt = get_target(target) if isinstance(target, str) else target
     frontend = model_frontend(model_dir)
     if str(frontend.get("normalize", "none")) != "none":
-        raise BuildError(f"{model_dir}: the frontend normalizes whole clips ({frontend['normalize']}); "
-                         "streaming has no clip to normalize")
+        raise BuildError(
+            f"{model_dir}: the frontend normalizes whole clips ({frontend['normalize']}); "
+            "streaming has no clip to normalize"
+        )
     if stride_frames < 1:
         raise BuildError("stride_frames must be >= 1")
     build = build_firmware(model_dir, tgt)

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from tinyaudio import manifest as manifests
 from tinyaudio.compile.compiler import runtime_include_dirs, runtime_sources
 from tinyaudio.errors import BuildError
 
@@ -43,18 +44,7 @@ class HostBuild:
 
 
 def read_manifest(model_dir: Path) -> dict[str, Any]:
-    path = model_dir / "manifest.json"
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise BuildError(
-            f"{model_dir}: no manifest.json (is this a `tinyaudio compile` output directory?)"
-        ) from None
-    except (OSError, json.JSONDecodeError) as err:
-        raise BuildError(f"{path}: unreadable manifest ({err})") from None
-    if not isinstance(data, dict) or "input" not in data or "output" not in data:
-        raise BuildError(f"{path}: not a tinyaudio compile manifest")
-    return data
+    return manifests.read_manifest(model_dir, "compiled-model")
 
 
 def _sources(model_dir: Path, manifest: dict[str, Any]) -> tuple[list[Path], list[Path]]:

@@ -10,7 +10,6 @@ from tinyaudio.frontend.config import (
     FrontendConfig,
     c_fields,
     config_fields_c,
-    config_to_c,
     frames_for_samples,
     preset,
 )
@@ -21,7 +20,7 @@ from tinyaudio.frontend.features import (
     compute_features_batch,
     frontend_state_bytes,
 )
-from tinyaudio.frontend.tables import frontend_tables, tables_to_c
+from tinyaudio.frontend.tables import config_to_c, frontend_tables, tables_to_c
 
 __all__ = [
     "FORMAT_VERSION",

@@ -1,7 +1,8 @@
-"""Frontend configuration: one frozen dataclass, JSON round trip, presets, and the C initializer.
+"""Frontend configuration: one frozen dataclass, JSON round trip, presets, and the C struct fields.
 
 The fields mirror `ta_frontend_config_t` in firmware/frontend/ta_frontend_types.h one for one;
-`c_fields()` is the single place that maps them, used by both the extension and `config_to_c()`.
+`c_fields()` is the single place that maps them, used by both the extension and
+`tinyaudio.frontend.tables.config_to_c()`.
 """
 
 from __future__ import annotations
@@ -310,24 +311,3 @@ def config_fields_c(config: FrontendConfig) -> list[str]:
         else:
             fields[c_name] = c_int(int(value), unsigned=True)
     return c_struct_fields(fields, indent="").splitlines()
-
-
-def config_to_c(config: FrontendConfig, name: str = "ta_model_frontend", tables: bool = True) -> str:
-    """C99 definitions (need #include "ta_frontend.h"): `const ta_frontend_config_t <name> = {...};` and,
-    with `tables`, `const ta_frontend_tables_t <name>_tables` with its const arrays, built by the C
-    frontend on this host (see tinyaudio.frontend.tables), for ta_frontend_init_const() on a device."""
-    if not name.isidentifier():
-        raise FrontendConfigError(f"{name!r} is not a C identifier")
-    lines = [
-        f"/* tinyaudio frontend config (format {FORMAT_VERSION}): {config.num_frames} frames x "
-        f"{config.num_features} features */",
-        f"const ta_frontend_config_t {name} = {{",
-        *("    " + line for line in config_fields_c(config)),
-        "};",
-    ]
-    text = "\n".join(lines) + "\n"
-    if tables:
-        from tinyaudio.frontend.tables import tables_to_c
-
-        text += "\n" + tables_to_c(config, name=f"{name}_tables")
-    return text

@@ -1,4 +1,4 @@
-"""Feature computation: thin wrappers over the C frontend (the `tinyaudio._frontend` extension)."""
+"""Feature computation: thin wrappers over the C frontend (reached through tinyaudio.frontend.native)."""
 
 from __future__ import annotations
 
@@ -7,30 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from tinyaudio.errors import FrontendConfigError, TinyaudioError
+from tinyaudio.errors import TinyaudioError
 from tinyaudio.frontend.config import FrontendConfig, c_fields
-
-
-def _extension() -> Any:
-    try:
-        import tinyaudio._frontend as _frontend
-    except ImportError as err:  # the package was installed without building its C part
-        raise TinyaudioError(
-            "the C frontend extension tinyaudio._frontend is not built; run "
-            "`pip install -e . --no-deps --no-build-isolation` in the repository"
-        ) from err
-    return _frontend
-
-
-def _native(config: FrontendConfig) -> Any:
-    if not isinstance(config, FrontendConfig):
-        raise FrontendConfigError(f"expected a FrontendConfig, got {type(config).__name__}")
-    ext = _extension()
-    try:
-        return ext.Frontend(c_fields(config))
-    except ValueError as err:  # the C check disagrees with the Python one: still a config error
-        raise FrontendConfigError(str(err)) from err
-
+from tinyaudio.frontend.native import extension, native
 
 _per_thread = threading.local()
 
@@ -43,12 +22,12 @@ def _cached_native(config: FrontendConfig) -> Any:
     cache: dict[FrontendConfig, Any] | None = getattr(_per_thread, "frontends", None)
     if cache is None:
         cache = _per_thread.frontends = {}
-    native = cache.get(config)
-    if native is None:
+    state = cache.get(config)
+    if state is None:
         if len(cache) >= 8:
             cache.clear()
-        native = cache[config] = _native(config)
-    return native
+        state = cache[config] = native(config)
+    return state
 
 
 def _as_clip(audio: np.ndarray, n_samples: int) -> np.ndarray:
@@ -70,8 +49,7 @@ def compute_features(audio: np.ndarray, config: FrontendConfig) -> np.ndarray:
     `audio` is mono at config.sample_rate; it is zero-padded or cropped at the end to
     config.clip_samples first (as MLPerf's preprocessing pads to 1 s).
     """
-    native = _cached_native(config)
-    return native.compute_clip(_as_clip(audio, config.clip_samples))  # type: ignore[no-any-return]
+    return _cached_native(config).compute_clip(_as_clip(audio, config.clip_samples))  # type: ignore[no-any-return]
 
 
 def compute_features_batch(audio2d: np.ndarray, config: FrontendConfig) -> np.ndarray:
@@ -100,7 +78,7 @@ class FrontendStream:
 
     def __init__(self, config: FrontendConfig, gain: float = 1.0) -> None:
         self.config = config
-        self._native = _native(config)
+        self._native = native(config)
         self.set_gain(gain)
 
     def set_gain(self, gain: float) -> None:
@@ -135,10 +113,10 @@ class FrontendStream:
 
 def clip_gain(audio: np.ndarray, config: FrontendConfig) -> float:
     """The gain the whole-clip path applies for config.normalize (1.0 when none)."""
-    ext = _extension()
+    ext = extension()
     return float(ext.clip_gain(c_fields(config), _as_clip(audio, config.clip_samples)))
 
 
 def frontend_state_bytes() -> int:
     """sizeof(ta_frontend_t) in the extension's build (default limits)."""
-    return int(_extension().STATE_BYTES)
+    return int(extension().STATE_BYTES)

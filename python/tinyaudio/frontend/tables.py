@@ -1,4 +1,5 @@
-"""The frontend's tables as C source: numbers built by the C frontend, printed by Python.
+"""The frontend as C source: its configuration struct (`config_to_c`) and its tables (`tables_to_c`), numbers
+built by the C frontend and printed by Python.
 
 `ta_frontend_build_tables()` (firmware/frontend) runs on the host through the `tinyaudio._frontend`
 extension; this module only formats its output as `static const` arrays and one
@@ -13,16 +14,15 @@ from typing import Any
 
 from tinyaudio.cgen import c_array, c_float
 from tinyaudio.errors import FrontendConfigError
-from tinyaudio.frontend.config import FrontendConfig, config_fields_c
+from tinyaudio.frontend.config import FORMAT_VERSION, FrontendConfig, config_fields_c
+from tinyaudio.frontend.native import native
 
 
 def frontend_tables(config: FrontendConfig) -> dict[str, Any]:
     """Every table the C frontend uses for `config`, as built by ta_frontend_build_tables():
     float32/uint16 arrays (window, fft_cos, fft_sin, fft_swaps, mel_first_bin, mel_num_weights, mel_weights,
     dct_cos, dct_scale_first, dct_scale_rest) and ints (version, fft_n, mel_num_bands, dct_*)."""
-    from tinyaudio.frontend.features import _native
-
-    return _native(config).tables()  # type: ignore[no-any-return]
+    return native(config).tables()  # type: ignore[no-any-return]
 
 
 def tables_to_c(config: FrontendConfig, name: str = "ta_model_frontend_tables") -> str:
@@ -84,3 +84,22 @@ def tables_to_c(config: FrontendConfig, name: str = "ta_model_frontend_tables") 
 }};"""
     )
     return "\n".join(parts) + "\n"
+
+
+def config_to_c(config: FrontendConfig, name: str = "ta_model_frontend", tables: bool = True) -> str:
+    """C99 definitions (need #include "ta_frontend.h"): `const ta_frontend_config_t <name> = {...};` and,
+    with `tables`, `const ta_frontend_tables_t <name>_tables` with its const arrays, built by the C
+    frontend on this host (tables_to_c above), for ta_frontend_init_const() on a device."""
+    if not name.isidentifier():
+        raise FrontendConfigError(f"{name!r} is not a C identifier")
+    lines = [
+        f"/* tinyaudio frontend config (format {FORMAT_VERSION}): {config.num_frames} frames x "
+        f"{config.num_features} features */",
+        f"const ta_frontend_config_t {name} = {{",
+        *("    " + line for line in config_fields_c(config)),
+        "};",
+    ]
+    text = "\n".join(lines) + "\n"
+    if tables:
+        text += "\n" + tables_to_c(config, name=f"{name}_tables")
+    return text

@@ -8,6 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from tinyaudio.data import Dataset, Split, extract_features, load_audio, open_dataset
+from tinyaudio.data import count_folds as data_count_folds
+from tinyaudio.data import select_split as data_select_split
 from tinyaudio.errors import DatasetError, FrontendConfigError, RecipeError
 from tinyaudio.train.recipe import DatasetSection, FrontendSection, Recipe, datasets_root
 
@@ -38,52 +41,37 @@ def frontend_config(section: FrontendSection, where: str = "frontend") -> Any:
         raise RecipeError(f"{where}: {err}") from err
 
 
-def open_labelled(path: Path, labels: list[str] | None) -> Any:
+def open_labelled(path: Path, labels: list[str] | None) -> Dataset:
     """open_dataset, optionally restricted to `labels` (kept in that order)."""
-    from tinyaudio.data import Dataset, open_dataset
-
     ds = open_dataset(path)
-    if labels:
-        missing = sorted(set(labels) - set(ds.labels))
-        if missing:
+    try:
+        return ds.with_labels(labels)
+    except DatasetError as err:
+        raise RecipeError(f"dataset.labels: {err}") from None
+
+
+def select_split(ds: Dataset, section: DatasetSection, seed: int = 0) -> Split:
+    """The recipe's split of `ds`: tinyaudio.data.select_split with the dataset section's settings."""
+    if section.split != "standard":
+        folds = count_folds(ds, section)
+        if section.fold >= folds:  # said with the recipe key a user edits
             raise RecipeError(
-                f"dataset.labels: {', '.join(missing)} not in {path} (has {', '.join(ds.labels)})"
+                f"dataset.fold: {section.fold} is out of range; {section.split} has {folds} folds (0-based)"
             )
-        keep = [i for i, c in enumerate(ds.clips) if c.label in set(labels)]
-        ds = Dataset(ds.root, ds.layout, [ds.clips[i] for i in keep], list(labels))
-    return ds
-
-
-def select_split(ds: Any, section: DatasetSection, seed: int = 0) -> Any:
-    from tinyaudio.data import group_kfold, leave_one_group_out, standard_split
-
-    if section.split == "standard":
-        return standard_split(ds, val_fraction=section.val_fraction, seed=seed)
-    splits = (
-        group_kfold(ds, val_fraction=section.val_fraction, seed=seed)
-        if section.split == "kfold"
-        else leave_one_group_out(ds, val_fraction=section.val_fraction, seed=seed)
+    return data_select_split(
+        ds, section.split, fold=section.fold, val_fraction=section.val_fraction, seed=seed
     )
-    if section.fold >= len(splits):
-        raise RecipeError(
-            f"dataset.fold: {section.fold} is out of range; {section.split} has {len(splits)} folds (0-based)"
-        )
-    return splits[section.fold]
 
 
-def count_folds(ds: Any, section: DatasetSection) -> int:
-    from tinyaudio.data import group_kfold, leave_one_group_out
-
-    if section.split == "standard":
-        return 1
-    return len(group_kfold(ds) if section.split == "kfold" else leave_one_group_out(ds))
+def count_folds(ds: Dataset, section: DatasetSection) -> int:
+    return data_count_folds(ds, section.split)
 
 
 @dataclass
 class PreparedData:
-    dataset: Any
+    dataset: Dataset
     config: Any
-    split: Any
+    split: Split
     features: np.ndarray  # (N, frames, features, 1), all clips
     labels: np.ndarray
     x_train: np.ndarray  # clean training features plus augmented copies
@@ -93,7 +81,6 @@ class PreparedData:
 
 def augmented_copies(ds: Any, indices: np.ndarray, config: Any, recipe: Recipe, progress: bool) -> np.ndarray:
     """`augment.copies` waveform-augmented feature sets of the clips at `indices` (time shift + noise)."""
-    from tinyaudio.data import load_audio
     from tinyaudio.frontend import compute_features_batch
     from tinyaudio.train.augment import load_noise_bank, mix_noise, time_shift
 
@@ -118,8 +105,6 @@ def augmented_copies(ds: Any, indices: np.ndarray, config: Any, recipe: Recipe, 
 def prepare(
     recipe: Recipe, data_path: Path, progress: bool = True, cache_dir: Path | None = None
 ) -> PreparedData:
-    from tinyaudio.data import extract_features
-
     ds = open_labelled(data_path, recipe.dataset.labels)
     config = frontend_config(recipe.frontend)
     split = select_split(ds, recipe.dataset, seed=recipe.training.seed)

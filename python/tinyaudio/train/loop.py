@@ -5,6 +5,7 @@ best weights kept.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,28 +15,29 @@ import numpy as np
 
 from tinyaudio.train.augment import SpecAugmentSpec, mixup, shift_frames, spec_augment
 from tinyaudio.train.distill import kd_loss
+from tinyaudio.train.recipe import TrainingSchedule
 
 if TYPE_CHECKING:
     import keras
 
 
 @dataclass
-class FitConfig:
-    epochs: int = 30
-    batch_size: int = 64
-    learning_rate: float = 3e-3
-    weight_decay: float = 1e-4
-    warmup_epochs: int = 2
-    patience: int = 10
-    restore_best: bool = True  # keep the best validation epoch's weights (else the last epoch's)
-    seed: int = 0
-    label_smoothing: float = 0.0
+class FitConfig(TrainingSchedule):
+    """What `fit` needs: the recipe's training schedule, plus the batch-level augmentation and the
+    distillation weights."""
+
     mixup_alpha: float = 0.0
     shift_frames: int = 0
     shift_roll: bool = False
     spec_augment: SpecAugmentSpec | None = None
     alpha: float = 1.0  # weight of the hard-label CE; 1.0 = no distillation
     temperature: float = 1.0
+
+    @classmethod
+    def from_schedule(cls, schedule: TrainingSchedule, **more: Any) -> FitConfig:
+        """The schedule's fields (e.g. of a recipe's TrainingSection), with `more` set or replaced."""
+        shared = {f.name: getattr(schedule, f.name) for f in dataclasses.fields(TrainingSchedule)}
+        return cls(**{**shared, **more})
 
 
 @dataclass

@@ -15,6 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from tinyaudio.manifest import stamp, write_manifest
+from tinyaudio.train.augment import SpecAugmentSpec
+from tinyaudio.train.loop import FitConfig
 from tinyaudio.train.recipe import Recipe
 
 MANIFEST_FORMAT_VERSION = 1
@@ -30,22 +33,15 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _fit_config(recipe: Recipe, distill: bool, epochs: int | None = None, lr: float | None = None) -> Any:
-    from tinyaudio.train.augment import SpecAugmentSpec
-    from tinyaudio.train.loop import FitConfig
-
+def _fit_config(
+    recipe: Recipe, distill: bool, epochs: int | None = None, lr: float | None = None
+) -> FitConfig:
     a, t = recipe.augment, recipe.training
     masks = a.time_masks or a.freq_masks
-    return FitConfig(
+    return FitConfig.from_schedule(
+        t,
         epochs=epochs or t.epochs,
-        batch_size=t.batch_size,
         learning_rate=lr or t.learning_rate,
-        weight_decay=t.weight_decay,
-        warmup_epochs=t.warmup_epochs,
-        patience=t.patience,
-        restore_best=t.restore_best,
-        seed=t.seed,
-        label_smoothing=t.label_smoothing,
         mixup_alpha=a.mixup_alpha,
         shift_frames=a.shift_frames,
         shift_roll=a.shift_roll,
@@ -122,7 +118,7 @@ def run_recipe(
     configure_tensorflow(recipe.training.threads)
     import keras
 
-    from tinyaudio.evaluate import evaluate_int8
+    from tinyaudio.evaluate import evaluate_int8, score
     from tinyaudio.models import build_model
     from tinyaudio.quantize.export import check_int8_model, convert_int8, representative_subset
     from tinyaudio.quantize.report import model_facts
@@ -193,9 +189,9 @@ def run_recipe(
     elif teacher_logits is not None:
         teacher_logits_rows = teacher_logits[prep.train_source]
     if teacher_model is not None:
-        teacher_acc = float(np.mean(np.argmax(predict_logits(teacher_model, x_test), -1) == y_test))
+        teacher_acc = score(predict_logits(teacher_model, x_test), y_test, labels).accuracy
     elif teacher_logits is not None:
-        teacher_acc = float(np.mean(np.argmax(teacher_logits[split.test], -1) == y_test))
+        teacher_acc = score(teacher_logits[split.test], y_test, labels).accuracy
     timings["teacher"] = time.perf_counter() - t0
     if teacher_acc is not None:
         log(f"teacher test accuracy {teacher_acc:.4f}")
@@ -219,8 +215,7 @@ def run_recipe(
     )
     histories["student"] = h.to_dict()
     timings["student"] = time.perf_counter() - t0
-    float_pred = np.argmax(predict_logits(student, x_test), -1)
-    float_acc = float(np.mean(float_pred == y_test))
+    float_acc = score(predict_logits(student, x_test), y_test, labels).accuracy
     log(f"student float test accuracy {float_acc:.4f}")
     rep = representative_subset(clean_train, recipe.quantize.representative_samples, recipe.training.seed)
 
@@ -247,7 +242,7 @@ def run_recipe(
             log,
         )
         float_before = float_acc
-        float_acc = float(np.mean(np.argmax(predict_logits(student, x_test), -1) == y_test))
+        float_acc = score(predict_logits(student, x_test), y_test, labels).accuracy
         timings["qat"] = time.perf_counter() - t0
         log(f"student float test accuracy after QAT {float_acc:.4f} (before {float_before:.4f})")
         qat_info = {
@@ -319,7 +314,8 @@ def run_recipe(
         "keras_version": keras.__version__,
     }
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    manifest = stamp(manifest, "training-run")
+    write_manifest(out_dir / "manifest.json", manifest, "training-run")
     plot_curves(histories, out_dir / "curves.png")
     plot_confusion(
         result.confusion,

@@ -16,9 +16,8 @@ from typing import Any
 
 import yaml
 
+from tinyaudio.data.splits import SPLIT_KINDS as SPLITS
 from tinyaudio.errors import RecipeError
-
-SPLITS = ("standard", "kfold", "leave_one_group_out")
 
 
 @dataclass
@@ -76,7 +75,10 @@ class AugmentSection:
 
 
 @dataclass
-class TrainingSection:
+class TrainingSchedule:
+    """Epochs, batches, optimizer, learning-rate schedule, early stopping, seed: what the recipe's `training:`
+    section and the training loop's FitConfig (tinyaudio.train.loop) share, defined once."""
+
     epochs: int = 40
     batch_size: int = 64
     learning_rate: float = 3e-3
@@ -86,6 +88,10 @@ class TrainingSection:
     restore_best: bool = True  # end with the best validation epoch's weights (false: the last epoch's)
     seed: int = 0
     label_smoothing: float = 0.0
+
+
+@dataclass
+class TrainingSection(TrainingSchedule):
     threads: int = 2
     input_norm: bool = True  # (x - mean) / std of the training features in front of the model
 

@@ -1,4 +1,5 @@
-"""`tinyaudio compile` picks up labels and frontend from the training manifest beside the model."""
+"""`tinyaudio compile` picks up labels and frontend from the training manifest beside the model (here one
+written before manifests had a kind, with nothing but labels and frontend)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def test_labels_and_frontend_come_from_the_manifest_unless_given(tmp_path: Path,
     out = _compile(str(model), "-o", str(tmp_path / "c"))
     assert out.returncode == 0, out.stderr
     compiled = json.loads((tmp_path / "c" / "manifest.json").read_text())
-    assert compiled["labels"] == training_manifest["labels"]
+    assert compiled["kind"] == "compiled-model" and compiled["labels"] == training_manifest["labels"]
     assert compiled["frontend"] == frontend.to_dict()
 
     out = _compile(str(model), "-o", str(tmp_path / "c2"), "--labels", "a,b,c,d", "--frontend", "mlperf-mfcc")

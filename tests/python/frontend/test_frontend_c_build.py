@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from frontend_helpers import fit, read_clip
 
-from tinyaudio.frontend import compute_features, config_to_c, preset
+from tinyaudio.frontend import compute_features, preset
+from tinyaudio.frontend.host_tool import FRONTEND_WARNINGS, build_frontend_host_tool
 
 REPO = Path(__file__).resolve().parents[3]
 FRONTEND = REPO / "firmware" / "frontend"
@@ -74,30 +75,9 @@ def test_cortex_m4_build_is_warning_free(tmp_path: Path, max_fft: int | None) ->
 def host_tool(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """firmware/frontend/host/ta_frontend_host.c with the mlperf-mfcc config, under ASan + UBSan."""
     build = tmp_path_factory.mktemp("frontend-host")
-    config_c = build / "config.c"
-    config_c.write_text('#include "ta_frontend.h"\n' + config_to_c(preset("mlperf-mfcc")))
-    exe = build / "ta_frontend_host"
-    subprocess.run(
-        [
-            "gcc",
-            *WARNINGS,
-            "-O1",
-            "-g",
-            "-fsanitize=address,undefined",
-            "-fno-sanitize-recover=all",
-            f"-I{FRONTEND}",
-            *map(str, SOURCES),
-            str(FRONTEND / "host" / "ta_frontend_host.c"),
-            str(config_c),
-            "-lm",
-            "-o",
-            str(exe),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
+    return build_frontend_host_tool(
+        preset("mlperf-mfcc"), build, flags=["-O1", *FRONTEND_WARNINGS], sanitize=True
     )
-    return exe
 
 
 def run(exe: Path, *args: str) -> str:

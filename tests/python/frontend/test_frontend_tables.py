@@ -22,6 +22,7 @@ from tinyaudio.frontend import (
     preset,
     tables_to_c,
 )
+from tinyaudio.frontend.host_tool import FRONTEND_WARNINGS, build_frontend_host_tool
 
 REPO = Path(__file__).resolve().parents[3]
 FRONTEND = REPO / "firmware" / "frontend"
@@ -46,17 +47,7 @@ CONFIGS: dict[str, FrontendConfig] = {
 
 def host_program(config: FrontendConfig, build: Path) -> Path:
     """firmware/frontend/host/ta_frontend_host.c + config_to_c(config) (config and its const tables)."""
-    build.mkdir(parents=True, exist_ok=True)
-    config_c = build / "config.c"
-    config_c.write_text('#include "ta_frontend.h"\n' + config_to_c(config))
-    exe = build / "ta_frontend_host"
-    subprocess.run(
-        ["gcc", *WARNINGS, "-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
-         f"-I{FRONTEND}", *map(str, SOURCES), str(FRONTEND / "host" / "ta_frontend_host.c"), str(config_c),
-         "-lm", "-o", str(exe)],
-        check=True, capture_output=True, text=True,
-    )
-    return exe
+    return build_frontend_host_tool(config, build, flags=["-O1", *FRONTEND_WARNINGS], sanitize=True)
 
 
 def run(exe: Path, *args: str) -> str:

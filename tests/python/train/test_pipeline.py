@@ -61,7 +61,7 @@ def test_train_then_eval(tf_ready: None, tone_dataset: Path, tmp_path: Path) -> 
         assert key in metrics
     assert metrics["distilled"] is True and metrics["n_test"] > 0
     assert set(metrics["per_class"]) == {"high", "low", "mid"}
-    assert manifest["labels"] == ["high", "low", "mid"]
+    assert manifest["kind"] == "training-run" and manifest["labels"] == ["high", "low", "mid"]
     assert manifest["input"]["dtype"] == "int8" and manifest["input"]["shape"] == [1, 15, 16, 1]
     assert manifest["frontend"]["sample_rate"] == 8000
     assert manifest["tflite_bytes"] == (run / "model_int8.tflite").stat().st_size

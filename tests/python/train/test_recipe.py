@@ -120,3 +120,23 @@ def test_cli_reports_bad_recipe_and_missing_data(tmp_path: Path) -> None:
     result = runner.invoke(app, ["train", str(good), "-o", str(tmp_path / "run")])
     assert result.exception is not None and "does not exist" in str(result.exception)
     assert main(["train", str(good), "-o", str(tmp_path / "run"), "--data", str(tmp_path / "nothing")]) == 2
+
+
+def test_the_training_section_drives_the_loop_through_one_schedule() -> None:
+    """The recipe's `training:` keys that the loop uses are the loop's FitConfig fields, declared once."""
+    import dataclasses
+
+    from tinyaudio.train.loop import FitConfig
+    from tinyaudio.train.recipe import TrainingSchedule
+
+    recipe = recipe_from_dict({"training": {"epochs": 7, "batch_size": 5, "patience": 0, "seed": 9}})
+    cfg = FitConfig.from_schedule(recipe.training, mixup_alpha=0.2, epochs=3)
+    shared = [f.name for f in dataclasses.fields(TrainingSchedule)]
+    assert {"epochs", "batch_size", "learning_rate", "patience", "seed", "label_smoothing"} <= set(shared)
+    for name in shared:
+        expected = 3 if name == "epochs" else getattr(recipe.training, name)
+        assert getattr(cfg, name) == expected, name
+    assert cfg.mixup_alpha == 0.2 and cfg.batch_size == 5 and cfg.seed == 9
+    # The YAML keys of `training:` are the schedule's plus the recipe-only ones, in this order.
+    keys = list(recipe.to_dict()["training"])
+    assert keys == [*shared, "threads", "input_norm"]
