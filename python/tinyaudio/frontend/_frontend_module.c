@@ -6,9 +6,13 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#define PY_ARRAY_UNIQUE_SYMBOL tinyaudio_frontend_ARRAY_API /* shared with _micro_frontend_module.c */
 #include <numpy/arrayobject.h>
 
 #include "ta_frontend.h"
+
+/* The micro frontend's type and functions (_micro_frontend_module.c). */
+int ta_py_add_micro_frontend(PyObject *module);
 
 typedef struct {
     PyObject_HEAD
@@ -549,7 +553,8 @@ PyMODINIT_FUNC PyInit__frontend(void)
         PyModule_AddIntConstant(m, "TABLES_VERSION", (long)TA_FRONTEND_TABLES_VERSION) < 0 ||
         PyModule_AddIntConstant(m, "MAX_FFT", (long)TA_FRONTEND_MAX_FFT) < 0 ||
         PyModule_AddIntConstant(m, "MAX_MEL_BINS", (long)TA_FRONTEND_MAX_MEL_BINS) < 0 ||
-        PyModule_AddIntConstant(m, "VERSION", (long)TA_FRONTEND_VERSION) < 0) {
+        PyModule_AddIntConstant(m, "VERSION", (long)TA_FRONTEND_VERSION) < 0 ||
+        ta_py_add_micro_frontend(m) < 0) {
         Py_DECREF(&FrontendType);
         Py_DECREF(m);
         return NULL;
