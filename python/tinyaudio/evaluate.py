@@ -24,7 +24,7 @@ import numpy as np
 from tinyaudio.data import PARTS, SPLIT_KINDS, extract_features, open_dataset, select_split, split_part
 from tinyaudio.emulate.firmware import compiled_model_dir, run_wav_files
 from tinyaudio.errors import DatasetError, TinyaudioError
-from tinyaudio.frontend import PRESET_NAMES, FrontendConfig, preset
+from tinyaudio.frontend import ALL_PRESET_NAMES, any_preset, config_from_dict, load_config
 from tinyaudio.manifest import manifest_beside
 from tinyaudio.quantize.export import io_details
 
@@ -257,9 +257,9 @@ def evaluate_model_on_data(
     flatbuffer = model_path.read_bytes()
     manifest = manifest_beside(model_path, "training-run")
     if frontend is not None:
-        config = preset(frontend) if frontend in PRESET_NAMES else FrontendConfig.load(frontend)
+        config = any_preset(frontend) if frontend in ALL_PRESET_NAMES else load_config(frontend)
     elif manifest.get("frontend"):
-        config = FrontendConfig.from_dict(manifest["frontend"])
+        config = config_from_dict(manifest["frontend"])
     else:
         raise EvalError(f"{model_path}: no manifest.json beside the model; give --frontend PRESET|FILE.json")
     recorded = manifest.get("split") or {}
@@ -351,7 +351,7 @@ def _run_firmware(req: EngineRequest) -> np.ndarray:
     if req.model_path is None or req.frontend is None:
         raise EvalError("the firmware engine compiles the model file with its frontend: give both")
     target = str(req.options.get("target", "host"))
-    frontend = FrontendConfig.from_dict(req.frontend)
+    frontend = config_from_dict(req.frontend)
     model_dir = compiled_model_dir(req.model_path, frontend, list(req.labels))
     run = run_wav_files(model_dir, target, req.clip_paths)
     req.extra.update(

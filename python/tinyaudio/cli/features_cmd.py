@@ -13,15 +13,15 @@ from tinyaudio.cli._app import app
 if TYPE_CHECKING:
     import numpy as np
 
-    from tinyaudio.frontend import FrontendConfig
+    from tinyaudio.frontend import AnyFrontendConfig
 
 
-def effective_config(preset_name: str, config_file: Path | None, settings: list[str]) -> FrontendConfig:
+def effective_config(preset_name: str, config_file: Path | None, settings: list[str]) -> AnyFrontendConfig:
     """The preset, then the fields of --config (a full or partial JSON config), then each --set."""
     from tinyaudio.errors import FrontendConfigError
-    from tinyaudio.frontend import FrontendConfig, preset
+    from tinyaudio.frontend import any_preset, config_from_dict
 
-    fields: dict[str, Any] = preset(preset_name).to_dict()
+    fields: dict[str, Any] = any_preset(preset_name).to_dict()
     if config_file is not None:
         try:
             data = json.loads(config_file.read_text())
@@ -31,6 +31,8 @@ def effective_config(preset_name: str, config_file: Path | None, settings: list[
             raise FrontendConfigError(f"{config_file}: not valid JSON: {err}") from err
         if not isinstance(data, dict):
             raise FrontendConfigError(f"{config_file}: a frontend config must be a JSON object")
+        if data.get("kind", "mel") != fields.get("kind", "mel"):
+            fields = {}  # a config of the other kind of frontend replaces the preset entirely
         fields.update(data)
     for setting in settings:
         key, sep, text = setting.partition("=")
@@ -40,10 +42,10 @@ def effective_config(preset_name: str, config_file: Path | None, settings: list[
             fields[key.strip()] = json.loads(text)
         except json.JSONDecodeError:
             fields[key.strip()] = text  # bare strings such as mel_scale=slaney
-    return FrontendConfig.from_dict(fields)
+    return config_from_dict(fields)
 
 
-def features_of_wavs(paths: list[Path], config: FrontendConfig, progress: bool) -> np.ndarray:
+def features_of_wavs(paths: list[Path], config: AnyFrontendConfig, progress: bool) -> np.ndarray:
     """Decode (resampling to config.sample_rate), pad/crop, and run the C frontend on each file."""
     import numpy as np
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -63,7 +65,7 @@ def features_of_wavs(paths: list[Path], config: FrontendConfig, progress: bool) 
     return out
 
 
-def _readable(items: Any, config: FrontendConfig) -> list[int]:
+def _readable(items: Any, config: AnyFrontendConfig) -> list[int]:
     """Indices of the clips that decode; each one that does not is named in a warning on stderr."""
     import logging
 
@@ -83,7 +85,12 @@ def features(
         list[Path] | None, typer.Argument(help="WAV files, in the order of the output rows.")
     ] = None,
     preset_name: Annotated[
-        str, typer.Option("--preset", "-p", help="Frontend preset: mlperf-mfcc, logmel or mfcc.")
+        str,
+        typer.Option(
+            "--preset",
+            "-p",
+            help="Frontend preset: mlperf-mfcc, logmel, mfcc, micro-frontend or micro-frontend-speech.",
+        ),
     ] = "mlperf-mfcc",
     config_file: Annotated[
         Path | None,
@@ -102,7 +109,13 @@ def features(
         typer.Option("--data", "-d", help="A dataset folder or CSV manifest instead of WAV files (cached)."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Output .npy: float32 (clips, frames, coeffs).")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output .npy (clips, frames, features): float32; micro-frontend presets: the op's out_type "
+            "(uint16 by default).",
+        ),
     ] = None,
     write_config: Annotated[
         Path | None, typer.Option("--write-config", help="Write the effective config JSON here.")
@@ -156,8 +169,11 @@ def features(
             wavs = [wavs[i] for i in _readable(wavs, config)]
         result = features_of_wavs(wavs, config, progress=not quiet)
         meta["clips"] = [{"path": str(p)} for p in wavs]
-    result = np.ascontiguousarray(result, dtype=np.float32)
+    # The micro frontend's values are exact in float32; they are written in the op's own out_type.
+    dtype = getattr(config, "output_dtype", np.dtype(np.float32))
+    result = np.ascontiguousarray(result, dtype=dtype)
     meta["shape"] = list(result.shape)
+    meta["dtype"] = str(result.dtype)
 
     output.parent.mkdir(parents=True, exist_ok=True)
     np.save(output, result)
@@ -165,4 +181,4 @@ def features(
     if not quiet:
         source = f"config {config_file}" if config_file is not None else f"preset {preset_name}"
         extra = f" with {', '.join(settings)}" if settings else ""
-        typer.echo(f"wrote {output}: {tuple(result.shape)} float32 ({source}{extra})")
+        typer.echo(f"wrote {output}: {tuple(result.shape)} {result.dtype} ({source}{extra})")

@@ -20,7 +20,7 @@ from tinyaudio.data.wav import fit_length, load_wav
 from tinyaudio.errors import WavError
 
 if TYPE_CHECKING:
-    from tinyaudio.frontend import FrontendConfig
+    from tinyaudio.frontend import AnyFrontendConfig
 
 log = logging.getLogger(__name__)
 CACHE_FORMAT = 1
@@ -94,7 +94,7 @@ def load_audio(
 
 def extract_features(
     items: Dataset | Sequence[Clip | str | Path],
-    config: FrontendConfig,
+    config: AnyFrontendConfig,
     cache_dir: Path | None = None,
     *,
     progress: bool = True,

@@ -27,7 +27,7 @@ from tinyaudio.emulate.results import RunReport, console_value, parse_results
 from tinyaudio.emulate.size import SizeReport, size_report
 from tinyaudio.emulate.targets import Target, get_target
 from tinyaudio.errors import BuildError
-from tinyaudio.frontend import FrontendConfig
+from tinyaudio.frontend import AnyFrontendConfig
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class FirmwareRun:
 
 
 def compiled_model_dir(
-    model_path: Path, frontend: FrontendConfig, labels: list[str], cache_dir: Path | None = None
+    model_path: Path, frontend: AnyFrontendConfig, labels: list[str], cache_dir: Path | None = None
 ) -> Path:
     """`tinyaudio compile` of the .tflite at model_path with this frontend and label list, cached by their
     content: the directory the firmware is built from."""

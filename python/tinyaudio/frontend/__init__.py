@@ -5,12 +5,18 @@ run the C code through the `tinyaudio._frontend` extension (imported on first us
 """
 
 from tinyaudio.frontend.config import (
+    ALL_PRESET_NAMES,
     FORMAT_VERSION,
     PRESET_NAMES,
+    AnyFrontendConfig,
     FrontendConfig,
+    any_preset,
     c_fields,
     config_fields_c,
+    config_from_dict,
+    config_from_json,
     frames_for_samples,
+    load_config,
     preset,
 )
 from tinyaudio.frontend.features import (
@@ -20,9 +26,35 @@ from tinyaudio.frontend.features import (
     compute_features_batch,
     frontend_state_bytes,
 )
+from tinyaudio.frontend.micro import (
+    MICRO_PRESET_NAMES,
+    MicroFrontendConfig,
+    MicroFrontendStream,
+    compute_micro_features,
+    micro_c_fields,
+    micro_frontend_tables,
+    micro_preset,
+    micro_state_bytes,
+    micro_tables_to_c,
+)
 from tinyaudio.frontend.tables import config_to_c, frontend_tables, tables_to_c
 
 __all__ = [
+    "ALL_PRESET_NAMES",
+    "MICRO_PRESET_NAMES",
+    "AnyFrontendConfig",
+    "MicroFrontendConfig",
+    "MicroFrontendStream",
+    "any_preset",
+    "compute_micro_features",
+    "config_from_dict",
+    "config_from_json",
+    "load_config",
+    "micro_c_fields",
+    "micro_frontend_tables",
+    "micro_preset",
+    "micro_state_bytes",
+    "micro_tables_to_c",
     "FORMAT_VERSION",
     "PRESET_NAMES",
     "FrontendConfig",

@@ -9,6 +9,7 @@ import numpy as np
 
 from tinyaudio.errors import TinyaudioError
 from tinyaudio.frontend.config import FrontendConfig, c_fields
+from tinyaudio.frontend.micro import MicroFrontendConfig, micro_features_batch, micro_features_clip
 from tinyaudio.frontend.native import extension, native
 
 _per_thread = threading.local()
@@ -43,17 +44,22 @@ def _as_clip(audio: np.ndarray, n_samples: int) -> np.ndarray:
     return out
 
 
-def compute_features(audio: np.ndarray, config: FrontendConfig) -> np.ndarray:
+def compute_features(audio: np.ndarray, config: FrontendConfig | MicroFrontendConfig) -> np.ndarray:
     """Features of one clip: float32 (config.num_frames, config.num_features).
 
     `audio` is mono at config.sample_rate; it is zero-padded or cropped at the end to
-    config.clip_samples first (as MLPerf's preprocessing pads to 1 s).
+    config.clip_samples first (as MLPerf's preprocessing pads to 1 s). A micro frontend config takes
+    int16 PCM or floats in [-1, 1] (rounded to int16) and gives the op's values as float32.
     """
+    if isinstance(config, MicroFrontendConfig):
+        return micro_features_clip(audio, config)
     return _cached_native(config).compute_clip(_as_clip(audio, config.clip_samples))  # type: ignore[no-any-return]
 
 
-def compute_features_batch(audio2d: np.ndarray, config: FrontendConfig) -> np.ndarray:
+def compute_features_batch(audio2d: np.ndarray, config: FrontendConfig | MicroFrontendConfig) -> np.ndarray:
     """Features of N clips (rows): float32 (N, num_frames, num_features). Rows are padded/cropped."""
+    if isinstance(config, MicroFrontendConfig):
+        return micro_features_batch(audio2d, config)
     audio2d = np.asarray(audio2d)
     if audio2d.ndim != 2:
         raise TinyaudioError(f"expected a 2-D array (clips, samples), got shape {audio2d.shape}")

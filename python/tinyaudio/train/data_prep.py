@@ -31,12 +31,12 @@ def resolve_data_path(
 
 
 def frontend_config(section: FrontendSection, where: str = "frontend") -> Any:
-    from tinyaudio.frontend import FrontendConfig, preset
+    from tinyaudio.frontend import any_preset, load_config
 
     try:
         if section.config_file:
-            return FrontendConfig.load(section.config_file)
-        return preset(section.preset, **section.overrides)
+            return load_config(section.config_file)
+        return any_preset(section.preset, **section.overrides)
     except FrontendConfigError as err:
         raise RecipeError(f"{where}: {err}") from err
 
