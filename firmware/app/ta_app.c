@@ -27,20 +27,117 @@ int8_t ta_app_quantize_feature(float x)
     return (int8_t)v;
 }
 
-#if defined(TA_MODEL_HAS_FRONTEND_TABLES) && TA_MODEL_HAS_FRONTEND_TABLES && !defined(TA_APP_FRONTEND_TABLES_AT_BOOT)
+#if TA_APP_MICRO_FRONTEND
+int8_t ta_app_quantize_micro(uint16_t value)
+{
+    uint64_t q = ((uint64_t)value * (uint64_t)TA_MODEL_FEATURE_NUM + (uint64_t)TA_MODEL_FEATURE_DEN / 2u) /
+                 (uint64_t)TA_MODEL_FEATURE_DEN;
+    int64_t v = (q > 1000u ? 1000 : (int64_t)q) + (int64_t)TA_MODEL_FEATURE_ZERO_POINT;
+    if (v < -128) {
+        v = -128;
+    }
+    if (v > 127) {
+        v = 127;
+    }
+    return (int8_t)v;
+}
+
+/* The micro frontend's tables are always generated at build time (integer, const): nothing to build. */
+static int init_frontend(ta_mfe_t *fe)
+{
+    return ta_mfe_init_const(fe, &ta_model_micro_frontend) == TA_MFE_OK;
+}
+
+uint32_t ta_app_clip_samples(void)
+{
+    return ta_model_micro_frontend.config.clip_samples;
+}
+
+int ta_app_clip_normalizes(void)
+{
+    return 0;
+}
+
+float ta_app_clip_gain(const float *clip, uint32_t n_samples)
+{
+    (void)clip;
+    (void)n_samples;
+    return 1.0f;
+}
+
+static uint32_t frontend_frames(void)
+{
+    return ta_mfe_num_rows(&ta_model_micro_frontend, ta_model_micro_frontend.config.clip_samples);
+}
+
+static uint32_t frontend_features(void)
+{
+    return ta_mfe_row_values(&ta_model_micro_frontend);
+}
+
+static uint32_t frontend_hop(const ta_app_t *app)
+{
+    return app->frontend.tables != NULL ? app->frontend.tables->step_samples : 0u;
+}
+
+static int frontend_restart(ta_app_t *app, float gain)
+{
+    return gain == 1.0f && ta_mfe_reset(&app->frontend) == TA_MFE_OK;
+}
+#else
+uint32_t ta_app_clip_samples(void)
+{
+    return ta_model_frontend.clip_samples;
+}
+
+int ta_app_clip_normalizes(void)
+{
+    return ta_model_frontend.normalize != (uint8_t)TA_NORMALIZE_NONE;
+}
+
+float ta_app_clip_gain(const float *clip, uint32_t n_samples)
+{
+    return ta_frontend_clip_gain(&ta_model_frontend, clip, n_samples);
+}
+
+static uint32_t frontend_frames(void)
+{
+    return ta_frontend_num_frames(&ta_model_frontend, ta_model_frontend.clip_samples);
+}
+
+static uint32_t frontend_features(void)
+{
+    return ta_frontend_num_features(&ta_model_frontend);
+}
+
+static uint32_t frontend_hop(const ta_app_t *app)
+{
+    return app->frontend.config.hop_length;
+}
+
+static int frontend_restart(ta_app_t *app, float gain)
+{
+    return ta_frontend_reset(&app->frontend) == TA_FRONTEND_OK &&
+           ta_frontend_set_gain(&app->frontend, gain) == TA_FRONTEND_OK;
+}
+#endif
+
+#if TA_APP_MICRO_FRONTEND
+/* init_frontend() is above: the micro frontend's tables are always const. */
+#elif defined(TA_MODEL_HAS_FRONTEND_TABLES) && TA_MODEL_HAS_FRONTEND_TABLES && !defined(TA_APP_FRONTEND_TABLES_AT_BOOT)
 /* The model carries the frontend's tables, generated at build time by the same C code: const (flash),
  * nothing to build at boot. */
-static ta_frontend_status_t init_frontend(ta_frontend_t *fe)
+static int init_frontend(ta_frontend_t *fe)
 {
-    return ta_frontend_init_const(fe, &ta_model_frontend, &ta_model_frontend_tables);
+    return ta_frontend_init_const(fe, &ta_model_frontend, &ta_model_frontend_tables) == TA_FRONTEND_OK;
 }
 #else
 /* No generated tables (or -DTA_APP_FRONTEND_TABLES_AT_BOOT): built at boot into this RAM. */
 static ta_frontend_table_storage_t ta_app_frontend_tables;
 
-static ta_frontend_status_t init_frontend(ta_frontend_t *fe)
+static int init_frontend(ta_frontend_t *fe)
 {
-    return ta_frontend_init(fe, &ta_model_frontend, &ta_app_frontend_tables);
+    return ta_frontend_init(fe, &ta_model_frontend, &ta_app_frontend_tables) == TA_FRONTEND_OK;
 }
 #endif
 
@@ -48,12 +145,12 @@ ta_status_t ta_app_init(ta_app_t *app)
 {
     TA_PRECONDITION(app != NULL, TA_ERR_NULL);
     memset(app, 0, sizeof *app);
-    if (init_frontend(&app->frontend) != TA_FRONTEND_OK) {
+    if (!init_frontend(&app->frontend)) {
         return TA_ERR_PARAM;
     }
-    app->num_frames = ta_frontend_num_frames(&ta_model_frontend, ta_model_frontend.clip_samples);
-    app->num_features = ta_frontend_num_features(&ta_model_frontend);
-    TA_PRECONDITION(app->num_features <= TA_FRONTEND_MAX_MEL_BINS, TA_ERR_CAPACITY);
+    app->num_frames = frontend_frames();
+    app->num_features = frontend_features();
+    TA_PRECONDITION(app->num_features <= TA_APP_MAX_FEATURES, TA_ERR_CAPACITY);
     TA_PRECONDITION(app->num_frames * app->num_features == (uint32_t)TA_MODEL_INPUT_BYTES, TA_ERR_SHAPE);
     ta_status_t st = ta_model_init();
     if (st != TA_OK) {
@@ -66,15 +163,14 @@ ta_status_t ta_app_init(ta_app_t *app)
 
 uint32_t ta_app_hop_samples(const ta_app_t *app)
 {
-    return app != NULL ? app->frontend.config.hop_length : 0u;
+    return app != NULL ? frontend_hop(app) : 0u;
 }
 
 static ta_status_t start(ta_app_t *app, float gain)
 {
     TA_PRECONDITION(app != NULL, TA_ERR_NULL);
     TA_PRECONDITION(app->initialized, TA_ERR_STATE);
-    if (ta_frontend_reset(&app->frontend) != TA_FRONTEND_OK ||
-        ta_frontend_set_gain(&app->frontend, gain) != TA_FRONTEND_OK) {
+    if (!frontend_restart(app, gain)) {
         return TA_ERR_PARAM;
     }
     app->frames_in_window = 0u;
@@ -108,7 +204,11 @@ static void store_frame(ta_app_t *app)
 {
     int8_t *row = &app->window[app->next_row * app->num_features];
     for (uint32_t k = 0; k < app->num_features; ++k) {
+#if TA_APP_MICRO_FRONTEND
+        row[k] = ta_app_quantize_micro(app->frame[k]);
+#else
         row[k] = ta_app_quantize_feature(app->frame[k]);
+#endif
     }
     app->next_row = (app->next_row + 1u) % app->num_frames;
     if (app->frames_in_window < app->num_frames) {
@@ -149,20 +249,9 @@ static ta_status_t infer(ta_app_t *app, ta_app_result_t *result)
     return TA_OK;
 }
 
-ta_status_t ta_app_push_hop(ta_app_t *app, const float *hop, ta_app_result_t *result)
+/* A frame (row) is in app->frame: into the window; in streaming mode, an inference when one is due. */
+static ta_status_t on_frame(ta_app_t *app, ta_app_result_t *result)
 {
-    TA_PRECONDITION(app != NULL && hop != NULL && result != NULL, TA_ERR_NULL);
-    TA_PRECONDITION(app->initialized, TA_ERR_STATE);
-    result->ready = 0u;
-    ta_probe_frontend_begin();
-    ta_frontend_status_t fs = ta_frontend_push_hop(&app->frontend, hop, app->frame);
-    ta_probe_frontend_end();
-    if (fs == TA_FRONTEND_NEED_MORE) {
-        return TA_OK;
-    }
-    if (fs != TA_FRONTEND_OK) {
-        return TA_ERR_PARAM;
-    }
     if (app->clip_mode) {
         /* The clip's window is its first num_frames frames (as ta_frontend_compute_clip): a frame that
          * only exists because the last partial hop was zero-padded is dropped. */
@@ -178,6 +267,91 @@ ta_status_t ta_app_push_hop(ta_app_t *app, const float *hop, ta_app_result_t *re
     return TA_OK;
 }
 
+#if TA_APP_MICRO_FRONTEND
+/* The micro frontend takes samples only up to the end of each window: push until the hop is consumed. A hop
+ * of one window step completes at most one row. */
+static ta_status_t push_pcm(ta_app_t *app, const int16_t *pcm, ta_app_result_t *result)
+{
+    uint32_t left = frontend_hop(app);
+    while (left > 0u) {
+        uint32_t used = 0;
+        ta_probe_frontend_begin();
+        ta_mfe_status_t fs = ta_mfe_push(&app->frontend, pcm, left, &used, app->frame);
+        ta_probe_frontend_end();
+        if (fs != TA_MFE_OK && fs != TA_MFE_NEED_MORE) {
+            return TA_ERR_PARAM;
+        }
+        TA_PRECONDITION(used <= left, TA_ERR_STATE);
+        pcm += used;
+        left -= used;
+        if (fs == TA_MFE_OK) {
+            ta_status_t st = on_frame(app, result);
+            if (st != TA_OK) {
+                return st;
+            }
+        }
+    }
+    return TA_OK;
+}
+
+ta_status_t ta_app_push_hop(ta_app_t *app, const float *hop, ta_app_result_t *result)
+{
+    TA_PRECONDITION(app != NULL && hop != NULL && result != NULL, TA_ERR_NULL);
+    TA_PRECONDITION(app->initialized, TA_ERR_STATE);
+    result->ready = 0u;
+    uint32_t n = frontend_hop(app);
+    TA_PRECONDITION(n <= TA_APP_MAX_HOP, TA_ERR_CAPACITY);
+    /* float samples in [-1, 1] -> int16: round(x * 32768), saturated (exact for 16-bit PCM data). */
+    for (uint32_t i = 0; i < n; ++i) {
+        float x = hop[i] * 32768.0f;
+        int32_t v = x >= 32767.0f ? 32767 : (x <= -32768.0f ? -32768 : (int32_t)lrintf(x));
+        app->pcm[i] = (int16_t)v;
+    }
+    return push_pcm(app, app->pcm, result);
+}
+
+ta_status_t ta_app_push_hop_i16(ta_app_t *app, const int16_t *hop, ta_app_result_t *result)
+{
+    TA_PRECONDITION(app != NULL && hop != NULL && result != NULL, TA_ERR_NULL);
+    TA_PRECONDITION(app->initialized, TA_ERR_STATE);
+    result->ready = 0u;
+    return push_pcm(app, hop, result);
+}
+#else
+static ta_status_t on_push(ta_app_t *app, ta_frontend_status_t fs, ta_app_result_t *result)
+{
+    if (fs == TA_FRONTEND_NEED_MORE) {
+        return TA_OK;
+    }
+    if (fs != TA_FRONTEND_OK) {
+        return TA_ERR_PARAM;
+    }
+    return on_frame(app, result);
+}
+
+ta_status_t ta_app_push_hop(ta_app_t *app, const float *hop, ta_app_result_t *result)
+{
+    TA_PRECONDITION(app != NULL && hop != NULL && result != NULL, TA_ERR_NULL);
+    TA_PRECONDITION(app->initialized, TA_ERR_STATE);
+    result->ready = 0u;
+    ta_probe_frontend_begin();
+    ta_frontend_status_t fs = ta_frontend_push_hop(&app->frontend, hop, app->frame);
+    ta_probe_frontend_end();
+    return on_push(app, fs, result);
+}
+
+ta_status_t ta_app_push_hop_i16(ta_app_t *app, const int16_t *hop, ta_app_result_t *result)
+{
+    TA_PRECONDITION(app != NULL && hop != NULL && result != NULL, TA_ERR_NULL);
+    TA_PRECONDITION(app->initialized, TA_ERR_STATE);
+    result->ready = 0u;
+    ta_probe_frontend_begin();
+    ta_frontend_status_t fs = ta_frontend_push_hop_i16(&app->frontend, hop, app->frame);
+    ta_probe_frontend_end();
+    return on_push(app, fs, result);
+}
+#endif
+
 ta_status_t ta_app_end_clip(ta_app_t *app, ta_app_result_t *result)
 {
     TA_PRECONDITION(app != NULL && result != NULL, TA_ERR_NULL);
@@ -185,12 +359,20 @@ ta_status_t ta_app_end_clip(ta_app_t *app, ta_app_result_t *result)
     result->ready = 0u;
     while (app->frames_in_window < app->num_frames) {
         ta_probe_frontend_begin();
+#if TA_APP_MICRO_FRONTEND
+        ta_mfe_status_t fs = ta_mfe_flush(&app->frontend, app->frame);
+        const int done = fs == TA_MFE_DONE;
+        const int ok = fs == TA_MFE_OK;
+#else
         ta_frontend_status_t fs = ta_frontend_flush(&app->frontend, app->frame);
+        const int done = fs == TA_FRONTEND_DONE;
+        const int ok = fs == TA_FRONTEND_OK;
+#endif
         ta_probe_frontend_end();
-        if (fs == TA_FRONTEND_DONE) {
+        if (done) {
             break; /* the clip was shorter than the model's window */
         }
-        if (fs != TA_FRONTEND_OK) {
+        if (!ok) {
             return TA_ERR_PARAM;
         }
         store_frame(app);

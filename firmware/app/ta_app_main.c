@@ -1,7 +1,7 @@
 /* The firmware's main loop on the host and QEMU platforms: clips of PCM from the platform, hop by hop,
  * through the application core; one result per clip back to the platform.
  *
- * The PCM source holds whole clips back to back, each exactly ta_model_frontend.clip_samples float32
+ * The PCM source holds whole clips back to back, each exactly ta_app_clip_samples() float32
  * samples (Python decodes, resamples and pads them with tinyaudio.data). When the model's frontend
  * normalizes clips (mlperf-mfcc divides by the clip's largest sample) the gain must be known before
  * the first hop, so the clip is buffered first; otherwise hops go straight from the source to the core.
@@ -26,7 +26,7 @@
 #endif
 
 static ta_app_t ta_app_instance; /* named for the size report */
-static float ta_app_hop_buffer[TA_FRONTEND_MAX_FFT];
+static float ta_app_hop_buffer[TA_APP_MAX_HOP];
 #if TA_APP_MAX_CLIP_SAMPLES > 0
 static float ta_app_clip_buffer[TA_APP_MAX_CLIP_SAMPLES];
 #endif
@@ -143,10 +143,10 @@ int main(int argc, char **argv)
         return fail("ta_app_init failed with status", (int32_t)st);
     }
     const uint32_t hop = ta_app_hop_samples(&ta_app_instance);
-    const uint32_t clip = ta_model_frontend.clip_samples;
-    const int normalize = ta_model_frontend.normalize != (uint8_t)TA_NORMALIZE_NONE;
-    if (hop > TA_FRONTEND_MAX_FFT) {
-        return fail("hop longer than TA_FRONTEND_MAX_FFT", (int32_t)hop);
+    const uint32_t clip = ta_app_clip_samples();
+    const int normalize = ta_app_clip_normalizes();
+    if (hop > TA_APP_MAX_HOP) {
+        return fail("hop longer than TA_APP_MAX_HOP", (int32_t)hop);
     }
     if (argc > 3) {
         uint32_t stride = parse_count(argv[3]);
@@ -169,7 +169,7 @@ int main(int argc, char **argv)
             }
             /* The clip's normalization gain is frontend work: counted with it. */
             ta_probe_frontend_begin();
-            float gain = ta_frontend_clip_gain(&ta_model_frontend, ta_app_clip_buffer, clip);
+            float gain = ta_app_clip_gain(ta_app_clip_buffer, clip);
             ta_probe_frontend_end();
             st = ta_app_begin_clip(&ta_app_instance, gain);
             if (st == TA_OK) {

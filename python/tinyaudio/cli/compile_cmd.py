@@ -11,13 +11,13 @@ from tinyaudio.cli._app import app
 
 
 def _load_frontend(spec: str) -> object:
-    """A preset name or a FrontendConfig JSON file."""
+    """A preset name or a frontend config JSON file (either kind)."""
     from tinyaudio import frontend as fe  # light: no TensorFlow
 
     path = Path(spec)
     if spec.endswith(".json") or path.is_file():
-        return fe.FrontendConfig.from_json(path.read_text())
-    return fe.preset(spec)
+        return fe.load_config(path)
+    return fe.any_preset(spec)
 
 
 @app.command("compile")
@@ -25,7 +25,8 @@ def compile_command(
     model: Annotated[Path, typer.Argument(help="int8 .tflite model (full-integer quantized).")],
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="Directory for model.c/.h, manifest.json.")],
     frontend: Annotated[
-        str | None, typer.Option("--frontend", help="Frontend preset name or FrontendConfig JSON file.")
+        str | None,
+        typer.Option("--frontend", help="Frontend preset name (e.g. micro-frontend) or config JSON file."),
     ] = None,
     labels: Annotated[
         str | None, typer.Option("--labels", help="Comma-separated class labels, in output order.")
@@ -35,6 +36,19 @@ def compile_command(
         typer.Option("--embedding", help="Tensor kept after invoke: auto (last dense's input), name, index."),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print the plan per tensor.")] = False,
+    micro_input: Annotated[
+        str,
+        typer.Option(
+            "--micro-input",
+            help="Micro frontend only: how its uint16 values become the int8 input: 'scale' (the model's "
+            "input scale, values / out_scale) or 'tflm' ((v * 256 + 333) / 666 - 128, TFLM micro_speech / "
+            "microWakeWord models).",
+        ),
+    ] = "scale",
+    feature_scale: Annotated[
+        float | None,
+        typer.Option("--feature-scale", help="Micro frontend, rule 'scale': real feature value per unit."),
+    ] = None,
 ) -> None:
     """Compile an int8 TFLite model into C (no interpreter, no heap, one static arena)."""
     from tinyaudio import frontend as fe
@@ -50,9 +64,17 @@ def compile_command(
         label_list = [str(x) for x in beside_labels]
         typer.echo(f"labels from {model.parent / 'manifest.json'}")
     if frontend_config is None and isinstance(beside_frontend, dict):
-        frontend_config = fe.FrontendConfig.from_dict(beside_frontend)
+        frontend_config = fe.config_from_dict(beside_frontend)
         typer.echo(f"frontend from {model.parent / 'manifest.json'}")
-    compiled = compile_model(model, out_dir, labels=label_list, frontend=frontend_config, embedding=embedding)
+    compiled = compile_model(
+        model,
+        out_dir,
+        labels=label_list,
+        frontend=frontend_config,
+        embedding=embedding,
+        micro_input=micro_input,
+        feature_scale=feature_scale,
+    )
     m = compiled.manifest
     if verbose:
         from rich.console import Console

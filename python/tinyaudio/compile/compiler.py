@@ -121,11 +121,15 @@ def compile_tflite(
     labels: list[str] | None = None,
     frontend: Any = None,
     embedding: str | None = None,
+    micro_input: str = "scale",
+    feature_scale: float | None = None,
 ) -> CompiledModel:
     """Read, check, plan and generate. Raises CompileError before anything is written.
 
-    `frontend` is a tinyaudio.frontend.FrontendConfig (or None); `labels` must match the output size;
-    `embedding` ('auto', a tensor name or index) exposes that tensor after each invocation.
+    `frontend` is a tinyaudio.frontend.FrontendConfig or MicroFrontendConfig (or None); `labels` must match
+    the output size; `embedding` ('auto', a tensor name or index) exposes that tensor after each invocation.
+    With a micro frontend, `micro_input` ("scale" or "tflm") and `feature_scale` choose how its uint16
+    values become the model's int8 input (tinyaudio.frontend.micro.micro_input_rule).
     """
     model = parse_model(source) if isinstance(source, bytes) else read_model(source)
     check_graph(model)
@@ -140,17 +144,38 @@ def compile_tflite(
         if any(not label for label in labels):
             raise CompileError(f"{model.source}: empty label in --labels")
     frontend_c = None
+    frontend_h = None
     frontend_dict = None
+    micro_rule = None
     if frontend is not None:
-        from tinyaudio.frontend import config_to_c  # the frontend's C initializer: config and const tables
+        from tinyaudio.frontend import MicroFrontendConfig, config_to_c  # the frontends' C writers
 
-        frontend_c = config_to_c(frontend, name="ta_model_frontend")
+        if isinstance(frontend, MicroFrontendConfig):
+            from tinyaudio.frontend.micro import micro_input_rule, micro_model_c
+
+            inp, _ = io_tensors(model)
+            if inp.type_name != "INT8" or inp.quant is None:
+                raise CompileError(
+                    f"{model.source}: the micro frontend feeds int8 inputs; the input is {inp.describe()}"
+                )
+            if inp.num_elements != frontend.num_frames * frontend.num_features:
+                raise CompileError(
+                    f"{model.source}: the input {inp.describe()} does not hold the micro frontend's "
+                    f"{frontend.num_frames} x {frontend.num_features} values"
+                )
+            q = inp.quant
+            micro_rule = micro_input_rule(frontend, q.scale, q.zero_point, micro_input, feature_scale)
+            frontend_c, frontend_h = micro_model_c(frontend, micro_rule)
+        else:
+            frontend_c = config_to_c(frontend, name="ta_model_frontend")
         frontend_dict = frontend.to_dict()
     emb = resolve_embedding(model, embedding) if embedding else None
     plan = plan_memory(model, lowered, keep=(emb.index,) if emb else ())
-    sources = generate(model, lowered, plan, labels, frontend_c, embedding=emb)
+    sources = generate(model, lowered, plan, labels, frontend_c, embedding=emb, frontend_h=frontend_h)
     manifest = _manifest(model, lowered, plan, sources, labels, frontend_dict)
     manifest["embedding"] = _io_entry(emb) if emb else None
+    if micro_rule is not None:
+        manifest["frontend_input"] = micro_rule.to_dict()
     return CompiledModel(model=model, lowered=lowered, plan=plan, sources=sources, manifest=manifest)
 
 
@@ -160,9 +185,18 @@ def compile_model(
     labels: list[str] | None = None,
     frontend: Any = None,
     embedding: str | None = None,
+    micro_input: str = "scale",
+    feature_scale: float | None = None,
 ) -> CompiledModel:
     """Compile `model_path` into `out_dir` (model.c, model.h, manifest.json)."""
-    compiled = compile_tflite(model_path, labels=labels, frontend=frontend, embedding=embedding)
+    compiled = compile_tflite(
+        model_path,
+        labels=labels,
+        frontend=frontend,
+        embedding=embedding,
+        micro_input=micro_input,
+        feature_scale=feature_scale,
+    )
     compiled.write(out_dir)
     return compiled
 

@@ -543,3 +543,89 @@ def micro_tables_to_c(config: MicroFrontendConfig, name: str = "ta_model_micro_f
     }
     parts.append(f"const ta_mfe_tables_t {name} = {{\n{c_struct_fields(fields)}\n}};")
     return "\n".join(parts) + "\n"
+
+
+# Model input: uint16 rows -> int8 ---------------------------------------------------------------
+# The op's values become a model's int8 input with one integer-only rule, the same in the firmware
+# (firmware/app) and in Python (quantize_micro_features):
+#     int8 = clamp(floor((value * num + den / 2) / den) + zero_point, -128, 127)
+# "tflm": num/den = 256/666, zero_point -128, the rule of TFLM's micro_speech feature provider and of the
+#         deployed microWakeWord engines (features trained as value / 25.6, inputs quantized on [0, 26]).
+# "scale": num/den = round(2^16 * feature_scale / input_scale) / 2^16 with the model's own input scale and
+#         zero point, feature_scale defaulting to 1 / out_scale (models trained on this frontend's output).
+
+MICRO_INPUT_RULES: tuple[str, ...] = ("scale", "tflm")
+
+
+@dataclass(frozen=True)
+class MicroInputRule:
+    rule: str
+    num: int
+    den: int
+    zero_point: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def micro_input_rule(
+    config: MicroFrontendConfig,
+    input_scale: float,
+    input_zero_point: int,
+    rule: str = "scale",
+    feature_scale: float | None = None,
+) -> MicroInputRule:
+    """The integer rule that turns this frontend's values into a model's int8 input (see above)."""
+    if rule == "tflm":
+        if input_zero_point != -128:
+            raise FrontendConfigError(
+                f"micro input rule 'tflm' needs a model input zero point of -128, got {input_zero_point}"
+            )
+        return MicroInputRule("tflm", 256, 666, -128)
+    if rule != "scale":
+        raise FrontendConfigError(
+            f"unknown micro input rule {rule!r}; choose one of {', '.join(MICRO_INPUT_RULES)}"
+        )
+    if not (math.isfinite(input_scale) and input_scale > 0):
+        raise FrontendConfigError(f"model input scale {input_scale} must be finite and > 0")
+    scale = 1.0 / config.out_scale if feature_scale is None else float(feature_scale)
+    if not (math.isfinite(scale) and scale > 0):
+        raise FrontendConfigError(f"feature scale {feature_scale} must be finite and > 0")
+    den = 1 << 16
+    num = int(round(den * scale / input_scale))
+    if not 1 <= num < 2**31:
+        raise FrontendConfigError(f"feature scale / input scale = {scale / input_scale:g} is out of range")
+    return MicroInputRule("scale", num, den, int(input_zero_point))
+
+
+def quantize_micro_features(values: np.ndarray, rule: MicroInputRule) -> np.ndarray:
+    """The C code's uint16 values (before out_scale) -> int8 model input, exactly as the firmware does."""
+    v = np.asarray(values, dtype=np.uint64)
+    q = (v * np.uint64(rule.num) + np.uint64(rule.den // 2)) // np.uint64(rule.den)
+    return np.clip(q.astype(np.int64) + rule.zero_point, -128, 127).astype(np.int8)
+
+
+def micro_raw_features(audio: np.ndarray, config: MicroFrontendConfig) -> np.ndarray:
+    """The C code's uint16 rows (before out_scale/out_type) of one clip padded/cropped to clip_samples."""
+    pcm = to_int16(audio)
+    if pcm.ndim != 1:
+        raise TinyaudioError(f"expected a 1-D clip of samples, got shape {pcm.shape}")
+    return _cached_native(config).compute_clip(_fit(pcm, config.clip_samples))  # type: ignore[no-any-return]
+
+
+def micro_model_c(config: MicroFrontendConfig, rule: MicroInputRule) -> tuple[str, str]:
+    """(model.c part, model.h declarations) for a model compiled with this frontend: the const tables
+    `ta_model_micro_frontend` and the input rule as TA_MODEL_FEATURE_* macros."""
+    source = micro_tables_to_c(config, "ta_model_micro_frontend")
+    header = (
+        "#define TA_MODEL_HAS_FRONTEND 1\n"
+        "#define TA_MODEL_FRONTEND_MICRO 1 /* the fixed-point micro frontend (TF audio_microfrontend) */\n"
+        '#include "ta_micro_frontend.h"\n'
+        "extern const ta_mfe_tables_t ta_model_micro_frontend;\n"
+        "/* int8 input = clamp(floor((value * NUM + DEN / 2) / DEN) + ZERO_POINT), "
+        f"rule {c_comment(rule.rule)} */\n"
+        f"#define TA_MODEL_FEATURE_NUM {c_int(rule.num, unsigned=True)}\n"
+        f"#define TA_MODEL_FEATURE_DEN {c_int(rule.den, unsigned=True)}\n"
+        f"#define TA_MODEL_FEATURE_ZERO_POINT ({c_int(rule.zero_point)})\n"
+    )
+    return source, header

@@ -165,3 +165,25 @@ def test_features_cli_writes_the_op_dtype(tmp_path: Path, micro_speech_clips: li
         main(["features", "--preset", "micro-frontend", "--set", "window_size=90", "-o", str(out3), wavs[0]])
         != 0
     )
+
+
+def test_micro_input_rules() -> None:
+    from tinyaudio.frontend.micro import micro_input_rule, quantize_micro_features
+
+    values = np.arange(0, 65536, 7, dtype=np.uint16)
+    tflm = micro_input_rule(SPEECH, 0.1017, -128, "tflm")  # type: ignore[arg-type]
+    expected = np.clip((values.astype(np.int64) * 256 + 333) // 666 - 128, -128, 127)
+    np.testing.assert_array_equal(quantize_micro_features(values, tflm), expected)
+    with pytest.raises(FrontendConfigError, match="zero point"):
+        micro_input_rule(SPEECH, 0.1017, 0, "tflm")  # type: ignore[arg-type]
+
+    config = any_preset("micro-frontend", out_scale=2)
+    rule = micro_input_rule(config, 2.5, -20)  # type: ignore[arg-type]
+    q = quantize_micro_features(values, rule).astype(np.float64)
+    real = values / 2.0  # the op's value / out_scale
+    inside = (q > -128) & (q < 127)
+    assert inside.sum() > 100
+    # Within half a quantization step of round(real / scale) + zero point (the rule's 2^-16 precision).
+    assert np.abs((q[inside] + 20) * 2.5 - real[inside]).max() <= 2.5 / 2 + 1e-3
+    with pytest.raises(FrontendConfigError, match="rule"):
+        micro_input_rule(config, 2.5, -20, "nearest")  # type: ignore[arg-type]
