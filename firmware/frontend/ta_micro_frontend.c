@@ -25,15 +25,31 @@ static const uint16_t ta_mfe_log2_correction[129] = {
 #define TA_MFE_LOG_SEGMENT_BITS 7u /* 128 interpolation segments per octave */
 #define TA_MFE_LN2_Q16 45426u    /* round(2^16 ln 2): log2 -> natural log */
 
-/* Number of significant bits: 0 for 0, 32 for values >= 2^31. */
+/* Number of significant bits: 0 for 0, 32 for values >= 2^31 (binary search: 5 steps, no CLZ needed). */
 static uint32_t bit_length32(uint32_t x)
 {
     uint32_t n = 0;
-    while (x != 0u) {
-        n++;
+    if (x >= 0x10000u) {
+        n += 16u;
+        x >>= 16;
+    }
+    if (x >= 0x100u) {
+        n += 8u;
+        x >>= 8;
+    }
+    if (x >= 0x10u) {
+        n += 4u;
+        x >>= 4;
+    }
+    if (x >= 0x4u) {
+        n += 2u;
+        x >>= 2;
+    }
+    if (x >= 0x2u) {
+        n += 1u;
         x >>= 1;
     }
-    return n;
+    return n + x;
 }
 
 static uint32_t bit_length64(uint64_t x)
@@ -171,15 +187,7 @@ static uint64_t bin_energy(ta_cpx_i16_t x)
     return (uint64_t)(int64_t)(int32_t)e;
 }
 
-static uint64_t weighted_sum(const ta_cpx_i16_t *spectrum, uint32_t start, uint32_t width, const int16_t *w)
-{
-    uint64_t acc = 0;
-    uint32_t j;
-    for (j = 0; j < width; ++j) {
-        acc += (uint64_t)(int64_t)w[j] * bin_energy(spectrum[start + j]);
-    }
-    return acc;
-}
+
 
 /* One frame from the full window in fe->input: num_channels values into frame. */
 static void compute_frame(ta_mfe_t *fe, uint16_t *frame)
@@ -212,14 +220,31 @@ static void compute_frame(ta_mfe_t *fe, uint16_t *frame)
     }
     ta_rfft_i16_forward(&t->fft, fe->fft_in, fe->fft_work, fe->spectrum);
 
-    /* Filterbank: channel c = weights over band c + 1 + unweights over band c, then sqrt. */
+    /* Filterbank: one pass over the bands; each bin's energy goes, weighted, to the channel below its band
+     * (band b feeds output channel b - 1) and, unweighted, to the channel of its band (channel b). Output
+     * channel c = weights over band c + 1 + unweights over band c, then the square root. */
     offset = 0;
-    for (i = 0; i < channels; ++i) {
-        uint32_t next = offset + t->band_width[i];
-        uint64_t acc = weighted_sum(fe->spectrum, t->band_start[i], t->band_width[i], &t->unweights[offset]) +
-                       weighted_sum(fe->spectrum, t->band_start[i + 1u], t->band_width[i + 1u], &t->weights[next]);
-        fe->signal[i] = sqrt_round64(acc) >> shift;
-        offset = next;
+    {
+        uint64_t carry = 0; /* unweighted sum of the previous band, owed to the next channel */
+        for (i = 0; i <= channels; ++i) {
+            const ta_cpx_i16_t *bins = &fe->spectrum[t->band_start[i]];
+            const int16_t *w = &t->weights[offset];
+            const int16_t *u = &t->unweights[offset];
+            uint32_t width = t->band_width[i];
+            uint64_t weighted = carry;
+            uint64_t unweighted = 0;
+            uint32_t j;
+            for (j = 0; j < width; ++j) {
+                uint64_t e = bin_energy(bins[j]);
+                weighted += (uint64_t)(int64_t)w[j] * e;
+                unweighted += (uint64_t)(int64_t)u[j] * e;
+            }
+            if (i > 0u) {
+                fe->signal[i - 1u] = sqrt_round64(weighted) >> shift;
+            }
+            carry = unweighted;
+            offset += width;
+        }
     }
 
     /* Noise reduction: low-pass noise estimate (Q smoothing_bits), subtracted, with a floor. */
