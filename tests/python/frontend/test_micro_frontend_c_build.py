@@ -190,3 +190,28 @@ def test_sanitized_c_program_equals_the_extension(
             np.testing.assert_array_equal(
                 apply_output(raw, config), expected, err_msg=f"{path} {mode} {extra}"
             )
+
+
+def test_extension_glue_is_warning_free(tmp_path: Path) -> None:
+    import sysconfig
+
+    import tinyaudio.frontend
+
+    glue = Path(tinyaudio.frontend.__file__).parent / "_micro_frontend_module.c"
+    run(
+        [
+            "gcc",
+            *STRICT_FLAGS,
+            "-O2",
+            "-fPIC",
+            f"-I{FRONTEND}",
+            f"-I{sysconfig.get_paths()['include']}",
+            f"-I{np.get_include()}",
+            "-DNPY_NO_DEPRECATED_API=NPY_2_0_API_VERSION",
+            "-c",
+            str(glue),
+            "-o",
+            str(tmp_path / "glue.o"),
+        ],
+        "compiling the micro frontend's extension glue",
+    )
