@@ -16,16 +16,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from tinyaudio.compile.schema import ActivationFunctionType
+
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
 
-# TFLite's ActivationFunctionType enum values (schema.fbs).
-ACT_NONE = 0
-ACT_RELU = 1
-ACT_RELU_N1_TO_1 = 2
-ACT_RELU6 = 3
-ACT_TANH = 4
-ACT_SIGN_BIT = 5
 
 
 def round_half_away(x: float) -> float:
@@ -110,16 +105,16 @@ def _quantize_float32(value: float, scale: float, zero_point: int) -> int:
 def activation_range_int8(activation: int, scale: float, zero_point: int) -> tuple[int, int]:
     """TFLite CalculateActivationRangeQuantized for an int8 output tensor."""
     qmin, qmax = -128, 127
-    if activation == ACT_NONE:
+    if activation == ActivationFunctionType.NONE:
         return qmin, qmax
-    if activation == ACT_RELU:
+    if activation == ActivationFunctionType.RELU:
         return max(qmin, _quantize_float32(0.0, scale, zero_point)), qmax
-    if activation == ACT_RELU6:
+    if activation == ActivationFunctionType.RELU6:
         return (
             max(qmin, _quantize_float32(0.0, scale, zero_point)),
             min(qmax, _quantize_float32(6.0, scale, zero_point)),
         )
-    if activation == ACT_RELU_N1_TO_1:
+    if activation == ActivationFunctionType.RELU_N1_TO_1:
         return (
             max(qmin, _quantize_float32(-1.0, scale, zero_point)),
             min(qmax, _quantize_float32(1.0, scale, zero_point)),

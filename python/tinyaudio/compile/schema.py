@@ -1,8 +1,10 @@
 """The parts of the TFLite flatbuffer schema (tensorflow/lite/schema/schema.fbs) the compiler reads.
 
 Field numbers are the order of fields in schema.fbs tables (vtable slot = field number). The enum
-tables are copied from schema.fbs; tests/python/runtime/test_reader.py checks them against
-TensorFlow's generated schema so they cannot drift silently.
+tables, option union codes and option field numbers are copied from schema.fbs;
+tests/python/compile/test_schema.py checks every one against the schema module generated from it (shipped
+in the tflite-micro wheel), so they cannot drift silently. This is the only module that knows a TFLite
+code: emitters name them from here.
 """
 
 from __future__ import annotations
@@ -112,13 +114,142 @@ class BuiltinOptionsType:
     AddOptions = 11
     ReshapeOptions = 17
     MulOptions = 21
+    GatherOptions = 23
     TransposeOptions = 26
     ReducerOptions = 27
     SubOptions = 28
     SqueezeOptions = 30
+    StridedSliceOptions = 32
     DequantizeOptions = 38
     ExpandDimsOptions = 52
+    PackOptions = 59
+    UnpackOptions = 64
+    LeakyReluOptions = 75
+    SquaredDifferenceOptions = 76
     QuantizeOptions = 89
+    BatchMatMulOptions = 101
+
+
+# Enums used inside option tables.
+class Padding:
+    SAME = 0
+    VALID = 1
+
+
+class ActivationFunctionType:
+    NONE = 0
+    RELU = 1
+    RELU_N1_TO_1 = 2
+    RELU6 = 3
+    TANH = 4
+    SIGN_BIT = 5
+
+
+ACTIVATION_NAMES = ("NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH", "SIGN_BIT")  # index = code
+
+
+class FullyConnectedOptionsWeightsFormat:
+    DEFAULT = 0
+    SHUFFLED4x16INT8 = 1
+
+
+# Field numbers of the option tables the emitters read.
+class Conv2DOptionsField:
+    PADDING = 0
+    STRIDE_W = 1
+    STRIDE_H = 2
+    FUSED_ACTIVATION_FUNCTION = 3
+    DILATION_W_FACTOR = 4
+    DILATION_H_FACTOR = 5
+
+
+class DepthwiseConv2DOptionsField:
+    PADDING = 0
+    STRIDE_W = 1
+    STRIDE_H = 2
+    DEPTH_MULTIPLIER = 3
+    FUSED_ACTIVATION_FUNCTION = 4
+    DILATION_W_FACTOR = 5
+    DILATION_H_FACTOR = 6
+
+
+class Pool2DOptionsField:
+    PADDING = 0
+    STRIDE_W = 1
+    STRIDE_H = 2
+    FILTER_WIDTH = 3
+    FILTER_HEIGHT = 4
+    FUSED_ACTIVATION_FUNCTION = 5
+
+
+class FullyConnectedOptionsField:
+    FUSED_ACTIVATION_FUNCTION = 0
+    WEIGHTS_FORMAT = 1
+    KEEP_NUM_DIMS = 2
+    ASYMMETRIC_QUANTIZE_INPUTS = 3
+
+
+class SoftmaxOptionsField:
+    BETA = 0
+
+
+class SVDFOptionsField:
+    RANK = 0
+    FUSED_ACTIVATION_FUNCTION = 1
+
+
+class ConcatenationOptionsField:
+    AXIS = 0
+    FUSED_ACTIVATION_FUNCTION = 1
+
+
+class AddOptionsField:
+    FUSED_ACTIVATION_FUNCTION = 0
+
+
+class SubOptionsField:
+    FUSED_ACTIVATION_FUNCTION = 0
+
+
+class MulOptionsField:
+    FUSED_ACTIVATION_FUNCTION = 0
+
+
+class ReducerOptionsField:
+    KEEP_DIMS = 0
+
+
+class GatherOptionsField:
+    AXIS = 0
+    BATCH_DIMS = 1
+
+
+class StridedSliceOptionsField:
+    BEGIN_MASK = 0
+    END_MASK = 1
+    ELLIPSIS_MASK = 2
+    NEW_AXIS_MASK = 3
+    SHRINK_AXIS_MASK = 4
+    OFFSET = 5
+
+
+class PackOptionsField:
+    VALUES_COUNT = 0
+    AXIS = 1
+
+
+class UnpackOptionsField:
+    NUM = 0
+    AXIS = 1
+
+
+class LeakyReluOptionsField:
+    ALPHA = 0
+
+
+class BatchMatMulOptionsField:
+    ADJ_X = 0
+    ADJ_Y = 1
 
 
 # Field numbers (vtable slots) of the tables the reader walks.
@@ -183,8 +314,3 @@ class BufferField:
     OFFSET = 1
     SIZE = 2
 
-
-# Padding enum and fused activations (schema.fbs).
-PADDING_SAME = 0
-PADDING_VALID = 1
-ACTIVATION_NAMES = ("NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH", "SIGN_BIT")

@@ -8,21 +8,23 @@ import pytest
 from ta_kernel_harness import Case, Harness
 from ta_oracle import one_op_model, oracle, random_int8, random_scale, random_zp
 
-from tinyaudio.compile import s8_params
+from tinyaudio.compile import kernel_params
 
 CONFIGS = 30
 
 
-def _params(op: str, s_in: float, zp_in: int, s_out: float, zp_out: int, alpha: float) -> s8_params.Params:
+def _params(
+    op: str, s_in: float, zp_in: int, s_out: float, zp_out: int, alpha: float
+) -> kernel_params.Params:
     if op == "RELU":
-        return s8_params.relu_params(s_in, zp_in, s_out, zp_out)
+        return kernel_params.relu_params(s_in, zp_in, s_out, zp_out)
     if op == "RELU6":
-        return s8_params.relu6_params(s_in, zp_in)
+        return kernel_params.relu6_params(s_in, zp_in)
     if op == "LEAKY_RELU":
-        return s8_params.leaky_relu_params(s_in, zp_in, s_out, zp_out, alpha)
+        return kernel_params.leaky_relu_params(s_in, zp_in, s_out, zp_out, alpha)
     if op == "HARD_SWISH":
-        return s8_params.hard_swish_params(s_in, zp_in, s_out, zp_out)
-    return s8_params.abs_params(s_in, zp_in, s_out, zp_out)
+        return kernel_params.hard_swish_params(s_in, zp_in, s_out, zp_out)
+    return kernel_params.abs_params(s_in, zp_in, s_out, zp_out)
 
 
 @pytest.mark.parametrize("op", ["RELU", "RELU6", "LEAKY_RELU", "HARD_SWISH", "ABS"])
@@ -37,14 +39,18 @@ def test_activation_matches_tflm(harness: Harness, op: str) -> None:
         alpha = float(np.float32(rng.uniform(0.01, 0.5)))
         try:
             params = _params(op, s_in, zp_in, s_out, zp_out, alpha)
-        except s8_params.KernelParamError:
+        except kernel_params.KernelParamError:
             continue  # HARD_SWISH: TFLM refuses these scales too
         x = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
         rng.shuffle(x[0])
         opts = ("LeakyReluOptions", {"alpha": alpha}) if op == "LEAKY_RELU" else None
-        model, _ = one_op_model(op, [dict(shape=x.shape, scale=s_in, zero_point=zp_in)],
-                                dict(shape=x.shape, scale=s_out, zero_point=zp_out), opts)
-        cases.append(Case(s8_params.flatten(params), [x], x.size))
+        model, _ = one_op_model(
+            op,
+            [dict(shape=x.shape, scale=s_in, zero_point=zp_in)],
+            dict(shape=x.shape, scale=s_out, zero_point=zp_out),
+            opts,
+        )
+        cases.append(Case(kernel_params.flatten(params), [x], x.size))
         models.append(model)
         inputs.append(x)
     for model, x, (status, got) in zip(models, inputs, harness.run(op.lower(), cases), strict=True):
@@ -63,11 +69,13 @@ def test_maximum_minimum_matches_tflm(harness: Harness, op: str) -> None:
         b = [1 if rng.random() < 0.5 else d for d in full]
         if rng.random() < 0.5:
             a, b = b, a
-        out_shape = s8_params.broadcast_shape(a, b)
+        out_shape = kernel_params.broadcast_shape(a, b)
         q = dict(scale=random_scale(rng), zero_point=random_zp(rng))
         model, _ = one_op_model(op, [dict(shape=a, **q), dict(shape=b, **q)], dict(shape=out_shape, **q))
         xs = [random_int8(rng, a), random_int8(rng, b)]
-        cases.append(Case(s8_params.flatten(s8_params.broadcast_params(a, b)), xs, int(np.prod(out_shape))))
+        cases.append(
+            Case(kernel_params.flatten(kernel_params.broadcast_params(a, b)), xs, int(np.prod(out_shape)))
+        )
         models.append(model)
         inputs.append(xs)
     for model, xs, (status, got) in zip(models, inputs, harness.run(op.lower(), cases), strict=True):

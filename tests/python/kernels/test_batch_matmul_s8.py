@@ -7,7 +7,7 @@ import numpy as np
 from ta_kernel_harness import Case, Harness
 from ta_oracle import one_op_model, oracle, random_int8, random_scale, random_zp
 
-from tinyaudio.compile import s8_params
+from tinyaudio.compile import kernel_params
 
 
 def test_batch_matmul_matches_tflm(harness: Harness) -> None:
@@ -30,7 +30,7 @@ def test_batch_matmul_matches_tflm(harness: Harness) -> None:
         sl, sr = random_scale(rng, 0.005, 0.1), random_scale(rng, 0.005, 0.1)
         so = random_scale(rng, 0.01, 1.0)
         zl, zr, zo = random_zp(rng), random_zp(rng), random_zp(rng)
-        params, out_shape = s8_params.batch_matmul_params(
+        params, out_shape = kernel_params.batch_matmul_params(
             lhs_shape, rhs_shape, adj_x, adj_y, sl, zl, sr, zr, so, zo
         )
         model, _ = one_op_model(
@@ -40,7 +40,7 @@ def test_batch_matmul_matches_tflm(harness: Harness) -> None:
             ("BatchMatMulOptions", {"adjX": adj_x, "adjY": adj_y}),
         )
         xs = [random_int8(rng, lhs_shape), random_int8(rng, rhs_shape)]
-        cases.append(Case(s8_params.flatten(params), xs, int(np.prod(out_shape))))
+        cases.append(Case(kernel_params.flatten(params), xs, int(np.prod(out_shape))))
         models.append(model)
         inputs.append(xs)
     for model, xs, (status, got) in zip(models, inputs, harness.run("batch_matmul", cases), strict=True):

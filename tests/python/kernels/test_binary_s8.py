@@ -8,7 +8,7 @@ import pytest
 from ta_kernel_harness import Case, Harness
 from ta_oracle import one_op_model, oracle, random_int8, random_scale, random_zp
 
-from tinyaudio.compile import s8_params
+from tinyaudio.compile import kernel_params
 
 OPTIONS = {
     "ADD": "AddOptions",
@@ -47,19 +47,19 @@ def make_cases(op: str, seed: int, n: int) -> list[CaseData]:
     for _ in range(n):
         # TFLM broadcasts ADD/SUB up to 6-D, MUL and SQUARED_DIFFERENCE up to 4-D.
         a_shape, b_shape = random_broadcast_shapes(rng, 6 if op in ("ADD", "SUB") else 4)
-        out_shape = s8_params.broadcast_shape(a_shape, b_shape)
+        out_shape = kernel_params.broadcast_shape(a_shape, b_shape)
         s1, s2, so = random_scale(rng), random_scale(rng), random_scale(rng)
         if op == "SQUARED_DIFFERENCE":
             so = random_scale(rng, 1e-4, 0.5)
         z1, z2, zo = random_zp(rng), random_zp(rng), random_zp(rng)
         act = int(rng.choice([0, 1, 2, 3])) if op != "SQUARED_DIFFERENCE" else 0
         if op in ("ADD", "SUB"):
-            params = s8_params.add_params(s1, z1, s2, z2, so, zo, act)
+            params = kernel_params.add_params(s1, z1, s2, z2, so, zo, act)
         elif op == "MUL":
-            params = s8_params.mul_params(s1, z1, s2, z2, so, zo, act)
+            params = kernel_params.mul_params(s1, z1, s2, z2, so, zo, act)
         else:
-            params = s8_params.squared_difference_params(s1, z1, s2, z2, so, zo)
-        bcast = s8_params.broadcast_params(a_shape, b_shape)
+            params = kernel_params.squared_difference_params(s1, z1, s2, z2, so, zo)
+        bcast = kernel_params.broadcast_params(a_shape, b_shape)
         opts = {"fusedActivationFunction": act} if op != "SQUARED_DIFFERENCE" else {}
         model, _ = one_op_model(
             op,
@@ -76,7 +76,7 @@ def make_cases(op: str, seed: int, n: int) -> list[CaseData]:
 def test_binary_matches_tflm(harness: Harness, op: str, seed: int) -> None:
     cases = make_cases(op, seed, CASES_PER_OP)
     c_cases = [
-        Case(s8_params.flatten(p) + s8_params.flatten(b), xs, int(np.prod(shape)))
+        Case(kernel_params.flatten(p) + kernel_params.flatten(b), xs, int(np.prod(shape)))
         for p, b, shape, xs, _ in cases
     ]
     results = harness.run(op.lower(), c_cases)
@@ -87,9 +87,9 @@ def test_binary_matches_tflm(harness: Harness, op: str, seed: int) -> None:
 
 
 def test_add_rejects_bad_shift(harness: Harness) -> None:
-    p = s8_params.add_params(0.1, 0, 0.1, 0, 0.1, 0)
+    p = kernel_params.add_params(0.1, 0, 0.1, 0, 0.1, 0)
     p["input1_shift"] = 3
-    b = s8_params.broadcast_params([4], [4])
-    (status, _), = harness.run("add", [Case(s8_params.flatten(p) + s8_params.flatten(b),
+    b = kernel_params.broadcast_params([4], [4])
+    (status, _), = harness.run("add", [Case(kernel_params.flatten(p) + kernel_params.flatten(b),
                                             [np.zeros(4, np.int8)] * 2, 4)])
     assert status == 3  # TA_ERR_PARAM

@@ -7,7 +7,7 @@ import numpy as np
 from ta_kernel_harness import Case, Harness
 from ta_oracle import one_op_model, oracle, random_int8, random_scale, random_zp
 
-from tinyaudio.compile import s8_params
+from tinyaudio.compile import kernel_params
 
 CASES = 150
 
@@ -29,8 +29,8 @@ def test_mean_matches_tflm(harness: Harness) -> None:
         keep = bool(rng.random() < 0.5)
         s_in, zp_in = random_scale(rng), random_zp(rng)
         s_out, zp_out = (s_in, zp_in) if rng.random() < 0.3 else (random_scale(rng), random_zp(rng))
-        out_shape = s8_params.mean_output_shape(shape, axes, keep)
-        params = s8_params.mean_params(shape, axes, s_in, zp_in, s_out, zp_out)
+        out_shape = kernel_params.mean_output_shape(shape, axes, keep)
+        params = kernel_params.mean_params(shape, axes, s_in, zp_in, s_out, zp_out)
         model, _ = one_op_model(
             "MEAN",
             [dict(shape=shape, scale=s_in, zero_point=zp_in),
@@ -39,7 +39,7 @@ def test_mean_matches_tflm(harness: Harness) -> None:
             ("ReducerOptions", {"keepDims": keep}),
         )
         x = random_int8(rng, shape)
-        cases.append(Case(s8_params.flatten(params), [x], int(np.prod(out_shape))))
+        cases.append(Case(kernel_params.flatten(params), [x], int(np.prod(out_shape))))
         models.append(model)
         inputs.append(x)
     for model, x, (status, got) in zip(models, inputs, harness.run("mean", cases), strict=True):

@@ -7,7 +7,7 @@ import numpy as np
 from ta_kernel_harness import Case, Harness
 from ta_oracle import one_op_model, oracle, random_int8, random_scale, random_zp
 
-from tinyaudio.compile import s8_params
+from tinyaudio.compile import kernel_params
 
 
 def test_transpose_matches_tflm(harness: Harness) -> None:
@@ -18,7 +18,7 @@ def test_transpose_matches_tflm(harness: Harness) -> None:
         shape = [int(d) for d in rng.integers(1, 6, size=rank)]
         perm = [int(p) for p in rng.permutation(rank)]
         s, zp = random_scale(rng), random_zp(rng)
-        params = s8_params.transpose_params(shape, perm)
+        params = kernel_params.transpose_params(shape, perm)
         model, _ = one_op_model(
             "TRANSPOSE",
             [dict(shape=shape, scale=s, zero_point=zp),
@@ -27,7 +27,7 @@ def test_transpose_matches_tflm(harness: Harness) -> None:
             ("TransposeOptions", {}),
         )
         x = random_int8(rng, shape)
-        cases.append(Case(s8_params.flatten(params), [x], x.size))
+        cases.append(Case(kernel_params.flatten(params), [x], x.size))
         models.append(model)
         inputs.append(x)
     for model, x, (status, got) in zip(models, inputs, harness.run("transpose", cases), strict=True):
@@ -50,7 +50,7 @@ def test_strided_slice_matches_tflm(harness: Harness) -> None:
         for a in range(rank):
             if shrink & (1 << a):
                 strides[a] = 1  # TFLite requires a positive stride on shrunk axes
-        params, out_shape = s8_params.strided_slice_params(
+        params, out_shape = kernel_params.strided_slice_params(
             shape, begin, end, strides, begin_mask, end_mask, shrink
         )
         n_out = int(np.prod(out_shape)) if out_shape else 1
@@ -65,7 +65,7 @@ def test_strided_slice_matches_tflm(harness: Harness) -> None:
             ("StridedSliceOptions", {"beginMask": begin_mask, "endMask": end_mask, "shrinkAxisMask": shrink}),
         )
         x = random_int8(rng, shape)
-        cases.append(Case(s8_params.flatten(params), [x], n_out))
+        cases.append(Case(kernel_params.flatten(params), [x], n_out))
         models.append(model)
         inputs.append(x)
     for model, x, (status, got) in zip(models, inputs, harness.run("strided_slice", cases), strict=True):
@@ -87,7 +87,7 @@ def test_concatenation_matches_tflm(harness: Harness) -> None:
             sh[axis] = int(rng.integers(1, 5))
             shapes.append(sh)
         s, zp = random_scale(rng), random_zp(rng)
-        outer, sizes, out_shape = s8_params.concatenation_params(shapes, axis)
+        outer, sizes, out_shape = kernel_params.concatenation_params(shapes, axis)
         model, _ = one_op_model(
             "CONCATENATION",
             [dict(shape=sh, scale=s, zero_point=zp) for sh in shapes],

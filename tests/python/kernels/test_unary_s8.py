@@ -8,7 +8,7 @@ import pytest
 from ta_kernel_harness import Case, Harness
 from ta_oracle import one_op_model, oracle, random_scale, random_zp
 
-from tinyaudio.compile import s8_params
+from tinyaudio.compile import kernel_params
 
 CONFIGS = 40
 
@@ -30,11 +30,16 @@ def test_sigmoid_like_matches_tflm(harness: Harness, op: str) -> None:
             out_q = dict(scale=1.0 / 256, zero_point=-128)
         else:
             out_q = dict(scale=1.0 / 128, zero_point=0)
-        params = s8_params.logistic_params(s_in, zp) if op == "LOGISTIC" else s8_params.tanh_params(s_in, zp)
+        params = (
+            kernel_params.logistic_params(s_in, zp)
+            if op == "LOGISTIC"
+            else kernel_params.tanh_params(s_in, zp)
+        )
         x = all_int8(rng).reshape(1, 16, 16)
-        model, _ = one_op_model(op, [dict(shape=x.shape, scale=s_in, zero_point=zp)],
-                                dict(shape=x.shape, **out_q))
-        cases.append(Case(s8_params.flatten(params), [x], x.size))
+        model, _ = one_op_model(
+            op, [dict(shape=x.shape, scale=s_in, zero_point=zp)], dict(shape=x.shape, **out_q)
+        )
+        cases.append(Case(kernel_params.flatten(params), [x], x.size))
         models.append(model)
         inputs.append(x)
     for model, x, (status, got) in zip(models, inputs, harness.run(op.lower(), cases), strict=True):
@@ -53,12 +58,13 @@ def test_rsqrt_matches_tflm(harness: Harness) -> None:
         # TFLM refuses inputs below the zero point; use every admissible value.
         x = np.arange(zp_in, 128, dtype=np.int8)
         rng.shuffle(x)
-        params = s8_params.rsqrt_params(s_in, zp_in, s_out, zp_out)
+        params = kernel_params.rsqrt_params(s_in, zp_in, s_out, zp_out)
         model, _ = one_op_model(
-            "RSQRT", [dict(shape=x.shape, scale=s_in, zero_point=zp_in)],
+            "RSQRT",
+            [dict(shape=x.shape, scale=s_in, zero_point=zp_in)],
             dict(shape=x.shape, scale=s_out, zero_point=zp_out),
         )
-        cases.append(Case(s8_params.flatten(params), [x], x.size))
+        cases.append(Case(kernel_params.flatten(params), [x], x.size))
         models.append(model)
         inputs.append(x)
     for model, x, (status, got) in zip(models, inputs, harness.run("rsqrt", cases), strict=True):
@@ -67,6 +73,8 @@ def test_rsqrt_matches_tflm(harness: Harness) -> None:
 
 
 def test_rsqrt_rejects_values_below_zero_point(harness: Harness) -> None:
-    params = s8_params.rsqrt_params(0.01, 0, 0.05, 0)
-    ((status, _),) = harness.run("rsqrt", [Case(s8_params.flatten(params), [np.array([3, -1], np.int8)], 2)])
+    params = kernel_params.rsqrt_params(0.01, 0, 0.05, 0)
+    ((status, _),) = harness.run(
+        "rsqrt", [Case(kernel_params.flatten(params), [np.array([3, -1], np.int8)], 2)]
+    )
     assert status == 3  # TA_ERR_PARAM, as TFLM fails the invoke

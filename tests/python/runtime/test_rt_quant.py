@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from tinyaudio.compile import quant_math as qm
+from tinyaudio.compile.schema import ActivationFunctionType as Act
 
 SUPPORT = Path(__file__).resolve().parents[3] / "firmware" / "runtime" / "support"
 
@@ -102,9 +103,9 @@ def test_round_half_away_is_std_round() -> None:
 
 
 def test_activation_ranges() -> None:
-    assert qm.activation_range_int8(qm.ACT_NONE, 0.1, 3) == (-128, 127)
-    assert qm.activation_range_int8(qm.ACT_RELU, 0.1, -5) == (-5, 127)
-    assert qm.activation_range_int8(qm.ACT_RELU6, 0.1, -128) == (-128, -68)
-    assert qm.activation_range_int8(qm.ACT_RELU_N1_TO_1, 0.01, 0) == (-100, 100)
+    assert qm.activation_range_int8(Act.NONE, 0.1, 3) == (-128, 127)
+    assert qm.activation_range_int8(Act.RELU, 0.1, -5) == (-5, 127)
+    assert qm.activation_range_int8(Act.RELU6, 0.1, -128) == (-128, -68)
+    assert qm.activation_range_int8(Act.RELU_N1_TO_1, 0.01, 0) == (-100, 100)
     with pytest.raises(ValueError):
         qm.quantize_multiplier(float("nan"))

@@ -1,38 +1,53 @@
-"""Op emitters: one module per TFLite builtin op, registered by the op's builtin name.
+"""Op emitters: one module per kernel, named as the kernel, registered by the TFLite builtin op names.
 
 An emitter turns one TFLite operator into C: it checks the op (types, quantization, options, shapes),
-precomputes everything TFLM's kernel would compute in Prepare (multipliers, shifts, activation ranges,
-paddings), and records one call to a kernel in firmware/runtime/kernels/. It never writes files: the
-compiler runs every emitter first and writes model.c/model.h/manifest.json only if all succeed.
+asks compile/kernel_params.py for everything TFLM's kernel would compute in Prepare (multipliers, shifts,
+activation ranges, paddings), and records one call to a kernel in firmware/runtime/kernels/. It never
+writes files: the compiler runs every emitter first and writes model.c/model.h/manifest.json only if all
+succeed.
+
+Layout (checked by tests/python/compile/test_emitters.py)
+--------------------------------------------------------
+- ``ops/<name>.py`` emits calls into ``firmware/runtime/kernels/ta_<name>.c``: ``conv2d_s8.py`` ->
+  ``ta_conv2d_s8.c``, ``quantize_s8.py`` (QUANTIZE, DEQUANTIZE) -> ``ta_quantize_s8.c``, ...
+- ``ops/support.py``: helpers several emitters share (the twin of firmware/runtime/support/).
+- Modules without a kernel: ``reshape.py`` (RESHAPE/SQUEEZE/EXPAND_DIMS alias their input's memory)
+  and ``gelu.py`` (refused with advice).
+- TFLite codes (option union types, option field numbers, padding and activation enums) come from
+  compile/schema.py only; parameter arithmetic from compile/kernel_params.py only.
 
 How to add an op
 ----------------
 1. Kernel: ``firmware/runtime/kernels/ta_<op>_s8.{c,h}`` -- C99, no heap, returns ``ta_status_t``
-   (firmware/runtime/ta_status.h), requantizes with firmware/runtime/support/ta_quant.h so it is bit-exact
-   with TFLM. Parameters the compiler precomputes go in a ``ta_<op>_s8_params_t`` struct.
-2. Emitter: ``python/tinyaudio/compile/ops/<op>.py`` (any module in this package is discovered
-   automatically; no list to edit)::
+   (firmware/runtime/ta_status.h), requantizes with firmware/runtime/support/ta_quant.h so it is
+   bit-exact with TFLM. Parameters the compiler precomputes go in a ``ta_<op>_s8_params_t`` struct.
+2. Parameters: ``<op>_params(...)`` in compile/kernel_params.py returns that struct as an ordered dict,
+   reproducing TFLM's Prepare (refusals raise KernelParamError).
+3. Emitter: ``python/tinyaudio/compile/ops/<op>_s8.py`` (modules are discovered; no list to edit)::
 
+       from tinyaudio.compile import kernel_params
        from tinyaudio.compile.ops import OpContext, register
-       from tinyaudio.compile.quant_math import quantize_multiplier, activation_range_int8
-       from tinyaudio.compile.schema import BuiltinOptionsType
+       from tinyaudio.compile.ops.support import int8_quant, option_int, params_or_fail
+       from tinyaudio.compile.schema import BuiltinOptionsType, SubOptionsField
 
-       @register("ADD")
-       def emit_add(ctx: OpContext) -> None:
+       @register("SUB")
+       def emit_sub(ctx: OpContext) -> None:
            a, b, out = ctx.input(0), ctx.input(1), ctx.output(0)
-           for t in (a, b, out):
-               ctx.require_type(t, "INT8")
-           qa, qout = ctx.require_quant(a), ctx.require_quant(out)   # per-tensor Quantization
-           opts = ctx.options(BuiltinOptionsType.AddOptions)        # flatbuf.Table or None
-           activation = opts.get_int(0, 0, "b") if opts else 0      # field numbers as in schema.fbs
-           lo, hi = activation_range_int8(activation, qout.scale, qout.zero_point)
-           params = ctx.const_struct("ta_add_s8_params_t", {"input1_offset": -qa.zero_point, ...})
-           ctx.use_kernel("ta_add_s8")          # #include "ta_add_s8.h", compiles kernels/ta_add_s8.c
-           ctx.call("ta_add_s8", f"&{params}", ctx.ptr(a), ctx.ptr(b), ctx.ptr(out))
+           qa, qb, qo = int8_quant(ctx, a), int8_quant(ctx, b), int8_quant(ctx, out)
+           opts = ctx.options(BuiltinOptionsType.SubOptions)      # flatbuf.Table or None
+           act = option_int(opts, SubOptionsField.FUSED_ACTIVATION_FUNCTION, 0, "b")
+           params = params_or_fail(ctx, kernel_params.add_params, qa.scale, qa.zero_point,
+                                   qb.scale, qb.zero_point, qo.scale, qo.zero_point, act, tensor=out)
+           struct = ctx.const_struct("ta_sub_s8_params_t", params)
+           ctx.use_kernel("ta_sub_s8")          # #include "ta_sub_s8.h", compiles kernels/ta_sub_s8.c
+           ctx.call("ta_sub_s8", f"&{struct}", ctx.ptr(a), ctx.ptr(b), ctx.ptr(out))
            ctx.add_macs(out.num_elements)
 
-3. Test it against tflite_micro: tests/python/runtime/ has helpers that compile a single-op model,
-   run it on the host build and compare with the interpreter bit for bit.
+   (the real SUB also passes the broadcast shape: ``support.emit_broadcast_call``).
+4. Tests: the kernel against tflite-micro on random parameters (tests/python/kernels/, through the C
+   harness, when its parameters are int32-only) and the op through the whole compiler path
+   (tests/python/runtime/test_compiled_ops.py: single-op model -> compile -> host C with ASan/UBSan ->
+   bit-exact with the interpreter).
 
 What an emitter can use (all on `OpContext`)
 --------------------------------------------
@@ -43,10 +58,12 @@ What an emitter can use (all on `OpContext`)
   ``ctx.require_quant`` / ``ctx.require_const``. They raise CompileError naming the model file, the op
   index and name, and the tensor -- the one error format users see.
 - Options: ``ctx.options(expected_type)`` returns the bounds-checked options table (None when the op
-  has none, so use schema defaults); a different union type is refused.
+  has none); ``support.option_int/option_float/option_bool(table, field, default)`` read a field or
+  give the schema default. A different union type is refused.
 - C pieces: ``ctx.ptr(tensor)`` (typed pointer expression for any tensor: arena activations and
   const weights alike), ``ctx.const_array(suffix, np_array, c_type)``, ``ctx.const_struct(c_type,
-  fields)``, ``ctx.scratch(nbytes)`` (arena bytes valid only during this op), ``ctx.use_kernel(name)``,
+  fields)`` (numbers and lists written by tinyaudio.cgen; a str is C text such as an array's name),
+  ``ctx.scratch(nbytes)`` (arena bytes valid only during this op), ``ctx.use_kernel(name)``,
   ``ctx.call(func, *args)`` (status-checked call), ``ctx.add_macs(n)``.
 - Memory hints: ``ctx.alias(out_i, in_i)`` -- the output IS the input's memory (RESHAPE-like ops,
   no call needed); ``ctx.inplace(out_i, in_i)`` -- the kernel is correct when the output starts at
@@ -185,9 +202,6 @@ class OpContext:
         return tensor.array()
 
     # ---- tensors ------------------------------------------------------------------------------
-    def _tensor(self, index: int, what: str) -> Tensor:
-        return self.model.tensors[index]
-
     def num_inputs(self) -> int:
         return len(self.op.inputs)
 

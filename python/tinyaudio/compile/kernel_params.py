@@ -1,36 +1,45 @@
-"""Compile-time parameters of the int8 element-wise, reduction, matmul and data-movement kernels.
+"""Compile-time parameters of every kernel in firmware/runtime/kernels/, all computed here.
 
 Each function reproduces what TensorFlow Lite Micro computes in the op's Prepare (and, for MEAN, the
-constant part of its Eval) and returns the C parameter struct of the matching kernel in
-firmware/runtime/kernels/ as an ordered ``dict`` (field name -> int, lists for array fields), in the
-struct's field order. Emitters render them as C initializers; tests flatten them for the C harness.
+constant part of its Eval) and returns the C parameter struct of the matching kernel as an ordered
+``dict`` (field name -> int or float, lists for array fields), in the struct's field order. A list stands
+either for an array inside the struct (``dims[TA_MAX_DIMS]``) or, for the per-channel multipliers of the
+convolutions, for a pointer field the emitter points at a const array of its own. Emitters check the
+tensors, call one of these and write the result with ``ctx.const_struct``; the kernel tests flatten the
+int-only structs for the C harness. Refusals are KernelParamError with a message naming the limit.
 
 Scales arrive as the float32 values stored in the .tflite file; TFLM widens them to double where it
-does, and keeps float32 arithmetic where it does (RSQRT), and so do we.
+does, and keeps float32 arithmetic where it does (RSQRT, the fully-connected product), and so do we.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from tinyaudio.compile.quant_math import (
     activation_range_int8,
     calculate_input_radius,
+    per_channel_multipliers,
+    preprocess_softmax_scaling,
     quantize_multiplier,
     quantize_multiplier_smaller_than_one_exp,
     round_half_away,
 )
+from tinyaudio.compile.schema import ACTIVATION_NAMES, ActivationFunctionType, Padding
 from tinyaudio.errors import CompileError
 
 MAX_DIMS = 6  # TA_MAX_DIMS in firmware/runtime/support/ta_broadcast.h
 MAX_BATCH_DIMS = 4  # TA_BATCH_MATMUL_MAX_BATCH_DIMS
 MEAN_MAX_REDUCED_AXES = 2  # TFLM's kMaxNumberOfReducedAxis
 MEAN_MAX_INPUT_DIMS = 5  # TFLM's kMaxNumberOfAxis
+SOFTMAX_MAX_DEPTH = 255  # beyond this the sum of exps can push TFLM's final shift past 31 bits
+SOFTMAX_SCALED_DIFF_INTEGER_BITS = 5  # TFLM's kScaledDiffIntegerBits
 
-Params = dict[str, "int | list[int]"]
+Params = dict[str, "int | float | list[int]"]
 
 
 class KernelParamError(CompileError):
@@ -43,6 +52,308 @@ def _f32(x: float) -> float:
 
 def _pad(values: Sequence[int], n: int, fill: int = 0) -> list[int]:
     return [int(v) for v in values] + [fill] * (n - len(values))
+
+
+def int_fields(params: Params) -> dict[str, int]:
+    """The struct's integer fields (array fields left out)."""
+    return {k: int(v) for k, v in params.items() if not isinstance(v, list)}
+
+
+# ---- convolutions, fully connected, pooling (TFLM conv, depthwise_conv, fully_connected, pooling) -----
+
+
+@dataclass(frozen=True)
+class Window:
+    """Output size and top/left padding of one spatial dimension (TFLite ComputePaddingHeightWidth)."""
+
+    out_size: int
+    pad: int
+
+
+def window(padding: int, in_size: int, filter_size: int, stride: int, dilation: int = 1) -> Window:
+    if padding not in (Padding.SAME, Padding.VALID):
+        raise KernelParamError(f"unknown padding type {padding}")
+    effective = (filter_size - 1) * dilation + 1
+    if padding == Padding.SAME:
+        out = (in_size + stride - 1) // stride
+    else:
+        out = (in_size + stride - effective) // stride
+    total = max((out - 1) * stride + effective - in_size, 0)
+    return Window(out_size=out, pad=total // 2)
+
+
+def _require_positive(**values: int) -> None:
+    for name, value in values.items():
+        if value <= 0:
+            raise KernelParamError(f"{name} must be positive, got {value}")
+
+
+def fused_activation_range(activation: int, s_out: float, zp_out: int) -> tuple[int, int]:
+    """int8 clamp range of a fused activation; TANH/SIGN_BIT fused activations are refused."""
+    supported = (
+        ActivationFunctionType.NONE,
+        ActivationFunctionType.RELU,
+        ActivationFunctionType.RELU_N1_TO_1,
+        ActivationFunctionType.RELU6,
+    )
+    if activation not in supported:
+        name = ACTIVATION_NAMES[activation] if 0 <= activation < len(ACTIVATION_NAMES) else str(activation)
+        raise KernelParamError(f"fused activation {name} is not supported")
+    return activation_range_int8(activation, s_out, zp_out)
+
+
+def _windows(
+    padding: int,
+    in_hw: Sequence[int],
+    filter_hw: Sequence[int],
+    stride_hw: Sequence[int],
+    dilation_hw: Sequence[int] = (1, 1),
+) -> tuple[Window, Window]:
+    return (
+        window(padding, int(in_hw[0]), int(filter_hw[0]), int(stride_hw[0]), int(dilation_hw[0])),
+        window(padding, int(in_hw[1]), int(filter_hw[1]), int(stride_hw[1]), int(dilation_hw[1])),
+    )
+
+
+def conv2d_params(
+    input_shape: Sequence[int],
+    filter_shape: Sequence[int],
+    stride_hw: Sequence[int],
+    dilation_hw: Sequence[int],
+    padding: int,
+    activation: int,
+    s_in: float,
+    zp_in: int,
+    filter_scales: Sequence[float],
+    s_out: float,
+    zp_out: int,
+) -> Params:
+    """ta_conv2d_s8_params_t (NHWC input, OHWI filter): TFLM ConvPrepare / CalculateOpDataConv for int8.
+    output_multiplier and output_shift are per output channel (a per-tensor filter scale is repeated)."""
+    n, ih, iw, ic = (int(d) for d in input_shape)
+    oc, fh, fw, fc = (int(d) for d in filter_shape)
+    stride_h, stride_w = (int(v) for v in stride_hw)
+    dil_h, dil_w = (int(v) for v in dilation_hw)
+    _require_positive(stride_h=stride_h, stride_w=stride_w, dilation_h=dil_h, dilation_w=dil_w)
+    win_h, win_w = _windows(padding, (ih, iw), (fh, fw), (stride_h, stride_w), (dil_h, dil_w))
+    act_min, act_max = fused_activation_range(activation, s_out, zp_out)
+    mult, shift = per_channel_multipliers(s_in, filter_scales, s_out, oc)
+    return {
+        "batches": n, "input_h": ih, "input_w": iw, "input_c": ic,
+        "filter_h": fh, "filter_w": fw, "filter_c": fc,
+        "output_h": win_h.out_size, "output_w": win_w.out_size, "output_c": oc,
+        "stride_h": stride_h, "stride_w": stride_w, "dilation_h": dil_h, "dilation_w": dil_w,
+        "pad_h": win_h.pad, "pad_w": win_w.pad,
+        "input_offset": -int(zp_in), "output_offset": int(zp_out),
+        "activation_min": act_min, "activation_max": act_max,
+        "output_multiplier": mult, "output_shift": shift,
+    }  # fmt: skip
+
+
+def conv2d_pointwise_inplace_bias(
+    params: Params, weights: np.ndarray, bias: np.ndarray | None
+) -> np.ndarray | None:
+    """The int32 bias of ta_conv2d_s8_pointwise_inplace: bias + input_offset * sum(filter row), folded at
+    compile time so the kernel can write each output pixel over its input pixel. None when the layer is
+    not a same-size 1x1 convolution without groups that shrinks or keeps the depth, or a folded value
+    leaves int32."""
+    p = int_fields(params)
+    pointwise = (p["filter_h"], p["filter_w"], p["stride_h"], p["stride_w"], p["pad_h"], p["pad_w"]) == (
+        1, 1, 1, 1, 0, 0,
+    )  # fmt: skip
+    same_size = (p["output_h"], p["output_w"]) == (p["input_h"], p["input_w"])
+    if not (pointwise and same_size and p["filter_c"] == p["input_c"] and p["output_c"] <= p["input_c"]):
+        return None
+    oc, ic = p["output_c"], p["input_c"]
+    folded = weights.reshape(oc, ic).astype(np.int64).sum(axis=1) * p["input_offset"]
+    if bias is not None:
+        folded = folded + bias.astype(np.int64)
+    if not np.all(np.abs(folded) < 2**31):
+        return None
+    return folded.astype(np.int32)
+
+
+def depthwise_conv2d_params(
+    input_shape: Sequence[int],
+    filter_shape: Sequence[int],
+    stride_hw: Sequence[int],
+    dilation_hw: Sequence[int],
+    padding: int,
+    activation: int,
+    s_in: float,
+    zp_in: int,
+    filter_scales: Sequence[float],
+    s_out: float,
+    zp_out: int,
+) -> Params:
+    """ta_depthwise_conv2d_s8_params_t (NHWC input, 1HWO filter): TFLM DepthwiseConvPrepare for int8. The
+    depth multiplier is output depth / input depth (the option must agree; the emitter checks it)."""
+    n, ih, iw, ic = (int(d) for d in input_shape)
+    _, fh, fw, oc = (int(d) for d in filter_shape)
+    stride_h, stride_w = (int(v) for v in stride_hw)
+    dil_h, dil_w = (int(v) for v in dilation_hw)
+    _require_positive(stride_h=stride_h, stride_w=stride_w, dilation_h=dil_h, dilation_w=dil_w)
+    win_h, win_w = _windows(padding, (ih, iw), (fh, fw), (stride_h, stride_w), (dil_h, dil_w))
+    act_min, act_max = fused_activation_range(activation, s_out, zp_out)
+    mult, shift = per_channel_multipliers(s_in, filter_scales, s_out, oc)
+    return {
+        "batches": n, "input_h": ih, "input_w": iw, "input_c": ic,
+        "filter_h": fh, "filter_w": fw,
+        "output_h": win_h.out_size, "output_w": win_w.out_size, "output_c": oc,
+        "depth_multiplier": oc // ic if ic else 0,
+        "stride_h": stride_h, "stride_w": stride_w, "dilation_h": dil_h, "dilation_w": dil_w,
+        "pad_h": win_h.pad, "pad_w": win_w.pad,
+        "input_offset": -int(zp_in), "output_offset": int(zp_out),
+        "activation_min": act_min, "activation_max": act_max,
+        "output_multiplier": mult, "output_shift": shift,
+    }  # fmt: skip
+
+
+def depthwise_conv2d_inplace_scratch(params: Params) -> int | None:
+    """Scratch bytes of ta_depthwise_conv2d_s8_inplace (a ring of pad_h + 1 saved input rows), or None when
+    the output cannot overwrite the input (not same-size with unit steps and multiplier 1)."""
+    p = int_fields(params)
+    unit_steps = (p["stride_h"], p["stride_w"], p["dilation_h"], p["dilation_w"], p["depth_multiplier"]) == (
+        1, 1, 1, 1, 1,
+    )  # fmt: skip
+    same_size = (p["output_h"], p["output_w"]) == (p["input_h"], p["input_w"])
+    if not (unit_steps and same_size and p["pad_h"] < p["filter_h"]):
+        return None
+    return (p["pad_h"] + 1) * p["input_w"] * p["input_c"]
+
+
+def fully_connected_params(
+    batches: int,
+    accum_depth: int,
+    output_depth: int,
+    activation: int,
+    s_in: float,
+    zp_in: int,
+    filter_scales: Sequence[float],
+    zp_filter: int,
+    per_channel: bool,
+    s_out: float,
+    zp_out: int,
+) -> Params:
+    """ta_fully_connected_s8_params_t: TFLM FullyConnectedPrepare for int8. Per channel: one multiplier per
+    output row as for the convolutions; per tensor: one, from the input x filter product in float32
+    (TFLM GetQuantizedConvolutionMultipler)."""
+    act_min, act_max = fused_activation_range(activation, s_out, zp_out)
+    if per_channel:
+        mult, shift = per_channel_multipliers(s_in, filter_scales, s_out, len(filter_scales))
+    else:
+        product = float(np.float32(s_in) * np.float32(filter_scales[0]))
+        m, sh = quantize_multiplier(product / float(s_out))
+        mult, shift = [m], [sh]
+    return {
+        "batches": int(batches), "accum_depth": int(accum_depth), "output_depth": int(output_depth),
+        "input_offset": -int(zp_in), "filter_offset": -int(zp_filter), "output_offset": int(zp_out),
+        "activation_min": act_min, "activation_max": act_max,
+        "per_channel": 1 if per_channel else 0,
+        "output_multiplier": mult, "output_shift": shift,
+    }  # fmt: skip
+
+
+def pool2d_params(
+    input_shape: Sequence[int],
+    filter_hw: Sequence[int],
+    stride_hw: Sequence[int],
+    padding: int,
+    activation: int,
+    s_out: float,
+    zp_out: int,
+) -> Params:
+    """ta_pool2d_s8_params_t (AVERAGE_POOL_2D and MAX_POOL_2D): TFLM PoolingPrepare for int8."""
+    n, ih, iw, c = (int(d) for d in input_shape)
+    filter_h, filter_w = (int(v) for v in filter_hw)
+    stride_h, stride_w = (int(v) for v in stride_hw)
+    _require_positive(stride_h=stride_h, stride_w=stride_w, filter_h=filter_h, filter_w=filter_w)
+    win_h, win_w = _windows(padding, (ih, iw), (filter_h, filter_w), (stride_h, stride_w))
+    act_min, act_max = fused_activation_range(activation, s_out, zp_out)
+    return {
+        "batches": n, "input_h": ih, "input_w": iw, "channels": c,
+        "output_h": win_h.out_size, "output_w": win_w.out_size,
+        "filter_h": filter_h, "filter_w": filter_w, "stride_h": stride_h, "stride_w": stride_w,
+        "pad_h": win_h.pad, "pad_w": win_w.pad, "activation_min": act_min, "activation_max": act_max,
+    }  # fmt: skip
+
+
+# ---- softmax, SVDF, (de)quantization (TFLM softmax_common.cc, svdf_common.cc, quantize_common.cc) --------
+
+
+def softmax_params(input_shape: Sequence[int], beta: float, s_in: float) -> Params:
+    """ta_softmax_s8_params_t: TFLM CalculateSoftmaxParams for int8 input (int8 or int16 output)."""
+    if not beta > 0.0:
+        raise KernelParamError(f"beta {beta} must be positive")
+    depth = int(input_shape[-1])
+    if not 0 < depth <= SOFTMAX_MAX_DEPTH:
+        raise KernelParamError(f"softmax over {depth} values is not supported (max {SOFTMAX_MAX_DEPTH})")
+    multiplier, left_shift = preprocess_softmax_scaling(beta, s_in, SOFTMAX_SCALED_DIFF_INTEGER_BITS)
+    count = int(np.prod([int(d) for d in input_shape]))
+    return {
+        "outer_size": count // depth,
+        "depth": depth,
+        "input_multiplier": multiplier,
+        "input_left_shift": left_shift,
+        "diff_min": -calculate_input_radius(SOFTMAX_SCALED_DIFF_INTEGER_BITS, left_shift),
+    }
+
+
+def svdf_params(
+    batches: int,
+    input_size: int,
+    num_filters: int,
+    rank: int,
+    memory_size: int,
+    s_in: float,
+    zp_in: int,
+    s_feature: float,
+    s_state: float,
+    zp_state: int,
+    s_time: float,
+    s_out: float,
+    zp_out: int,
+) -> Params:
+    """ta_svdf_s8_params_t: TFLM PrepareSvdf for int8 (both scales formed in float32 before widening)."""
+    if rank <= 0 or num_filters % rank:
+        raise KernelParamError(f"rank {rank} does not divide {num_filters} filters")
+    scale_1 = float(np.float32(s_in) * np.float32(s_feature) / np.float32(s_state))
+    scale_2 = float(np.float32(s_state) * np.float32(s_time) / np.float32(s_out))
+    m1, sh1 = quantize_multiplier(scale_1)
+    m2, sh2 = quantize_multiplier(scale_2)
+    return {
+        "batches": int(batches), "input_size": int(input_size), "num_filters": int(num_filters),
+        "num_units": int(num_filters) // int(rank), "rank": int(rank), "memory_size": int(memory_size),
+        "input_zero_point": int(zp_in), "state_zero_point": int(zp_state), "output_zero_point": int(zp_out),
+        "scale_1_multiplier": m1, "scale_1_shift": sh1, "scale_2_multiplier": m2, "scale_2_shift": sh2,
+    }  # fmt: skip
+
+
+def svdf_scratch_bytes(params: Params) -> int:
+    """int32 scratch of the SVDF kernels: one value per filter and per unit, per batch."""
+    p = int_fields(params)
+    return 4 * p["batches"] * (p["num_filters"] + p["num_units"])
+
+
+def requantize_params(size: int, s_in: float, zp_in: int, s_out: float, zp_out: int) -> Params:
+    """ta_requantize_params_t: TFLM quantize.cc PrepareQuantizeReference for integer input."""
+    multiplier, shift = quantize_multiplier(float(s_in) / float(s_out))
+    return {
+        "size": int(size),
+        "input_zero_point": int(zp_in),
+        "output_zero_point": int(zp_out),
+        "multiplier": multiplier,
+        "shift": shift,
+    }
+
+
+def affine_quantize_params(size: int, scale: float, zero_point: int) -> Params:
+    """ta_affine_quantize_params_t (QUANTIZE from float32, DEQUANTIZE to float32): the tensor's own
+    float32 scale and zero point; the kernel does the arithmetic as TFLM does."""
+    return {"size": int(size), "zero_point": int(zero_point), "scale": float(np.float32(scale))}
+
+
+# ---- shapes of element-wise and data-movement kernels ------------------------------------------------
 
 
 def row_major_strides(shape: Sequence[int]) -> list[int]:
@@ -472,6 +783,41 @@ def concatenation_params(shapes: Sequence[Sequence[int]], axis: int) -> tuple[in
     return outer, copy_sizes, out_shape
 
 
+def pack_params(shapes: Sequence[Sequence[int]], axis: int) -> tuple[int, list[int], list[int]]:
+    """(outer, copy_sizes, output_shape) for ta_concatenation_s8 stacking equal shapes along a new axis:
+    blocks of prod(shape[axis:]) per outer index."""
+    rank = len(shapes[0])
+    if axis < 0:
+        axis += rank + 1
+    if not 0 <= axis <= rank:
+        raise KernelParamError(f"PACK axis {axis} out of range")
+    if any(tuple(int(d) for d in s) != tuple(int(d) for d in shapes[0]) for s in shapes):
+        raise KernelParamError("PACK inputs differ in shape")
+    outer = int(np.prod([int(d) for d in shapes[0][:axis]])) if axis > 0 else 1
+    block = int(np.prod([int(d) for d in shapes[0]])) // max(outer, 1)
+    out_shape = [int(d) for d in shapes[0]]
+    out_shape.insert(axis, len(shapes))
+    return outer, [block] * len(shapes), out_shape
+
+
+def gather_params(data_shape: Sequence[int], axis: int, batch_dims: int, num_indices: int) -> Params:
+    """ta_gather_s8_params_t: the data seen as [outer, axis_size, inner] (TFLM gather.cc, batch_dims 0)."""
+    if batch_dims != 0:
+        raise KernelParamError(f"GATHER with batch_dims {batch_dims} is not supported")
+    rank = len(data_shape)
+    if axis < 0:
+        axis += rank
+    if not 0 <= axis < rank:
+        raise KernelParamError(f"GATHER axis {axis} out of range")
+    shape = [int(d) for d in data_shape]
+    return {
+        "outer": int(np.prod(shape[:axis])) if axis > 0 else 1,
+        "axis_size": shape[axis],
+        "inner": int(np.prod(shape[axis + 1 :])) if axis + 1 < rank else 1,
+        "num_indices": int(num_indices),
+    }
+
+
 def batch_matmul_params(
     lhs_shape: Sequence[int],
     rhs_shape: Sequence[int],
@@ -531,11 +877,13 @@ def batch_matmul_params(
 
 
 def flatten(params: Params) -> list[int]:
-    """The struct as a flat int32 list (all kernel parameter structs are int32-only)."""
+    """An int32-only struct (every kernel's but the float-quantize one) as a flat int32 list."""
     out: list[int] = []
-    for v in params.values():
+    for k, v in params.items():
         if isinstance(v, list):
             out.extend(int(x) for x in v)
+        elif isinstance(v, float):
+            raise TypeError(f"field {k} is a float: the struct is not int32-only")
         else:
             out.append(int(v))
     return out
