@@ -13,7 +13,7 @@ instructions per inference.
 - Cortex-M4: guest instructions between the model probes of the tensor runner on QEMU mps2-an386
   (the emulator's TCG plugin), when qemu-system-arm and arm-none-eabi-gcc are installed (--no-qemu skips).
 Models: TFLM's micro_speech and keyword_scrambled(_8bit), the MLPerf Tiny DS-CNN (built and converted
-by tests/python/runtime/rt_models.py, needs TensorFlow) and the project's dscnn.
+by tests/support/models.py, needs TensorFlow) and the project's dscnn.
 """
 
 from __future__ import annotations
@@ -30,10 +30,9 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "python" / "runtime"))
 sys.path.insert(0, str(REPO))
 
-import rt_models  # noqa: E402
+from tests.support import models as rt_models  # noqa: E402
 
 from tinyaudio.compile.compiler import compile_tflite  # noqa: E402
 from tinyaudio.emulate.host import build_host_runner  # noqa: E402

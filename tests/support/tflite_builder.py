@@ -12,12 +12,12 @@ Example::
     y = g.tensor("y", (1, 4, 8), "int8", scale=0.07, zero_point=5)
     g.op("ADD", [a, b], [y], options=("AddOptions", {"fusedActivationFunction": 0}))
     model_bytes = g.build(inputs=[a, b], outputs=[y])
-    outs = run_tflm(model_bytes, [xa, xb])
+    outs = invoke_tflm(model_bytes, [xa, xb])   # tests/support/oracle.py
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,17 +158,14 @@ class GraphBuilder:
         return bytes(fb.Output())
 
 
-def run_tflm(
-    model: bytes, inputs: Sequence[np.ndarray], num_outputs: int = 1, arena_size: int = 256 * 1024
-) -> list[np.ndarray]:
-    """Runs ``model`` once in the tflite-micro interpreter (the oracle) and returns its outputs."""
-    from tflite_micro.python.tflite_micro import runtime
-
-    interp = runtime.Interpreter.from_bytes(model, arena_size=arena_size)
-    for i, x in enumerate(inputs):
-        interp.set_input(np.ascontiguousarray(x), i)
-    interp.invoke()
-    return [np.array(interp.get_output(i), copy=True) for i in range(num_outputs)]
+def edit_model(model: bytes, edit: Callable[[Any], None]) -> bytes:
+    """`model` re-serialized after `edit` changed its object-API form (schema.ModelT) in place: taps on an
+    inner tensor, corrupted fields, variable tensors the builder cannot make."""
+    m = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(model, 0))
+    edit(m)
+    fb = flatbuffers.Builder(1024)
+    fb.Finish(m.Pack(fb), file_identifier=b"TFL3")
+    return bytes(fb.Output())
 
 
 def single_op(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from ta_kernel_harness import Case, Harness
-from ta_oracle import one_op_model, oracle, random_int8, random_scale, random_zp
+from kernel_harness import Case, Harness
+from tests.support.oracle import invoke_tflm
+from tests.support.random_tensors import random_int8, random_scale, random_zp
+from tests.support.tflite_builder import single_op
 
 from tinyaudio.compile import kernel_params
 
@@ -44,7 +46,7 @@ def test_activation_matches_tflm(harness: Harness, op: str) -> None:
         x = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
         rng.shuffle(x[0])
         opts = ("LeakyReluOptions", {"alpha": alpha}) if op == "LEAKY_RELU" else None
-        model, _ = one_op_model(
+        model = single_op(
             op,
             [dict(shape=x.shape, scale=s_in, zero_point=zp_in)],
             dict(shape=x.shape, scale=s_out, zero_point=zp_out),
@@ -55,7 +57,7 @@ def test_activation_matches_tflm(harness: Harness, op: str) -> None:
         inputs.append(x)
     for model, x, (status, got) in zip(models, inputs, harness.run(op.lower(), cases), strict=True):
         assert status == 0
-        np.testing.assert_array_equal(got, oracle(model, [x]).reshape(-1))
+        np.testing.assert_array_equal(got, invoke_tflm(model, [x])[0].reshape(-1))
 
 
 @pytest.mark.parametrize("op", ["MAXIMUM", "MINIMUM"])
@@ -71,7 +73,7 @@ def test_maximum_minimum_matches_tflm(harness: Harness, op: str) -> None:
             a, b = b, a
         out_shape = kernel_params.broadcast_shape(a, b)
         q = dict(scale=random_scale(rng), zero_point=random_zp(rng))
-        model, _ = one_op_model(op, [dict(shape=a, **q), dict(shape=b, **q)], dict(shape=out_shape, **q))
+        model = single_op(op, [dict(shape=a, **q), dict(shape=b, **q)], dict(shape=out_shape, **q))
         xs = [random_int8(rng, a), random_int8(rng, b)]
         cases.append(
             Case(kernel_params.flatten(kernel_params.broadcast_params(a, b)), xs, int(np.prod(out_shape)))
@@ -80,4 +82,4 @@ def test_maximum_minimum_matches_tflm(harness: Harness, op: str) -> None:
         inputs.append(xs)
     for model, xs, (status, got) in zip(models, inputs, harness.run(op.lower(), cases), strict=True):
         assert status == 0
-        np.testing.assert_array_equal(got, oracle(model, xs).reshape(-1))
+        np.testing.assert_array_equal(got, invoke_tflm(model, xs)[0].reshape(-1))

@@ -4,8 +4,10 @@ quantization parameters (fixed seed)."""
 from __future__ import annotations
 
 import numpy as np
-from ta_kernel_harness import Case, Harness
-from ta_oracle import one_op_model, oracle, random_int8, random_scale, random_zp
+from kernel_harness import Case, Harness
+from tests.support.oracle import invoke_tflm
+from tests.support.random_tensors import random_int8, random_scale, random_zp
+from tests.support.tflite_builder import single_op
 
 from tinyaudio.compile import kernel_params
 
@@ -33,7 +35,7 @@ def test_batch_matmul_matches_tflm(harness: Harness) -> None:
         params, out_shape = kernel_params.batch_matmul_params(
             lhs_shape, rhs_shape, adj_x, adj_y, sl, zl, sr, zr, so, zo
         )
-        model, _ = one_op_model(
+        model = single_op(
             "BATCH_MATMUL",
             [dict(shape=lhs_shape, scale=sl, zero_point=zl), dict(shape=rhs_shape, scale=sr, zero_point=zr)],
             dict(shape=out_shape, scale=so, zero_point=zo),
@@ -45,4 +47,4 @@ def test_batch_matmul_matches_tflm(harness: Harness) -> None:
         inputs.append(xs)
     for model, xs, (status, got) in zip(models, inputs, harness.run("batch_matmul", cases), strict=True):
         assert status == 0
-        np.testing.assert_array_equal(got, oracle(model, xs).reshape(-1))
+        np.testing.assert_array_equal(got, invoke_tflm(model, xs)[0].reshape(-1))

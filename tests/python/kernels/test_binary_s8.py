@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from ta_kernel_harness import Case, Harness
-from ta_oracle import one_op_model, oracle, random_int8, random_scale, random_zp
+from kernel_harness import Case, Harness
+from tests.support.oracle import invoke_tflm
+from tests.support.random_tensors import random_int8, random_scale, random_zp
+from tests.support.tflite_builder import single_op
 
 from tinyaudio.compile import kernel_params
 
@@ -61,7 +63,7 @@ def make_cases(op: str, seed: int, n: int) -> list[CaseData]:
             params = kernel_params.squared_difference_params(s1, z1, s2, z2, so, zo)
         bcast = kernel_params.broadcast_params(a_shape, b_shape)
         opts = {"fusedActivationFunction": act} if op != "SQUARED_DIFFERENCE" else {}
-        model, _ = one_op_model(
+        model = single_op(
             op,
             [dict(shape=a_shape, scale=s1, zero_point=z1), dict(shape=b_shape, scale=s2, zero_point=z2)],
             dict(shape=out_shape, scale=so, zero_point=zo),
@@ -81,7 +83,7 @@ def test_binary_matches_tflm(harness: Harness, op: str, seed: int) -> None:
     ]
     results = harness.run(op.lower(), c_cases)
     for (params, _, _, xs, model), (status, got) in zip(cases, results, strict=True):
-        want = oracle(model, xs).reshape(-1)
+        want = invoke_tflm(model, xs)[0].reshape(-1)
         assert status == 0, (op, params)
         np.testing.assert_array_equal(got, want, err_msg=f"{op} {[x.shape for x in xs]} {params}")
 

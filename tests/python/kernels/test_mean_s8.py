@@ -4,8 +4,10 @@ axes too), keep_dims, equal and different input/output quantization (fixed seed)
 from __future__ import annotations
 
 import numpy as np
-from ta_kernel_harness import Case, Harness
-from ta_oracle import one_op_model, oracle, random_int8, random_scale, random_zp
+from kernel_harness import Case, Harness
+from tests.support.oracle import invoke_tflm
+from tests.support.random_tensors import random_int8, random_scale, random_zp
+from tests.support.tflite_builder import single_op
 
 from tinyaudio.compile import kernel_params
 
@@ -31,7 +33,7 @@ def test_mean_matches_tflm(harness: Harness) -> None:
         s_out, zp_out = (s_in, zp_in) if rng.random() < 0.3 else (random_scale(rng), random_zp(rng))
         out_shape = kernel_params.mean_output_shape(shape, axes, keep)
         params = kernel_params.mean_params(shape, axes, s_in, zp_in, s_out, zp_out)
-        model, _ = one_op_model(
+        model = single_op(
             "MEAN",
             [dict(shape=shape, scale=s_in, zero_point=zp_in),
              dict(shape=[len(axes)], dtype="int32", data=np.array(axes, np.int32))],
@@ -44,4 +46,4 @@ def test_mean_matches_tflm(harness: Harness) -> None:
         inputs.append(x)
     for model, x, (status, got) in zip(models, inputs, harness.run("mean", cases), strict=True):
         assert status == 0
-        np.testing.assert_array_equal(got, oracle(model, [x]).reshape(-1))
+        np.testing.assert_array_equal(got, invoke_tflm(model, [x])[0].reshape(-1))

@@ -4,8 +4,10 @@ permutations, slices (masks, negative indices and strides, shrink axes) and axes
 from __future__ import annotations
 
 import numpy as np
-from ta_kernel_harness import Case, Harness
-from ta_oracle import one_op_model, oracle, random_int8, random_scale, random_zp
+from kernel_harness import Case, Harness
+from tests.support.oracle import invoke_tflm
+from tests.support.random_tensors import random_int8, random_scale, random_zp
+from tests.support.tflite_builder import single_op
 
 from tinyaudio.compile import kernel_params
 
@@ -19,7 +21,7 @@ def test_transpose_matches_tflm(harness: Harness) -> None:
         perm = [int(p) for p in rng.permutation(rank)]
         s, zp = random_scale(rng), random_zp(rng)
         params = kernel_params.transpose_params(shape, perm)
-        model, _ = one_op_model(
+        model = single_op(
             "TRANSPOSE",
             [dict(shape=shape, scale=s, zero_point=zp),
              dict(shape=[rank], dtype="int32", data=np.array(perm))],
@@ -32,7 +34,7 @@ def test_transpose_matches_tflm(harness: Harness) -> None:
         inputs.append(x)
     for model, x, (status, got) in zip(models, inputs, harness.run("transpose", cases), strict=True):
         assert status == 0
-        np.testing.assert_array_equal(got, oracle(model, [x]).reshape(-1))
+        np.testing.assert_array_equal(got, invoke_tflm(model, [x])[0].reshape(-1))
 
 
 def test_strided_slice_matches_tflm(harness: Harness) -> None:
@@ -58,7 +60,7 @@ def test_strided_slice_matches_tflm(harness: Harness) -> None:
             continue  # empty slices: TFLM and the compiler both reject zero-size tensors elsewhere
         s, zp = random_scale(rng), random_zp(rng)
         consts = [dict(shape=[rank], dtype="int32", data=np.array(v)) for v in (begin, end, strides)]
-        model, _ = one_op_model(
+        model = single_op(
             "STRIDED_SLICE",
             [dict(shape=shape, scale=s, zero_point=zp), *consts],
             dict(shape=out_shape, scale=s, zero_point=zp),
@@ -70,7 +72,7 @@ def test_strided_slice_matches_tflm(harness: Harness) -> None:
         inputs.append(x)
     for model, x, (status, got) in zip(models, inputs, harness.run("strided_slice", cases), strict=True):
         assert status == 0
-        np.testing.assert_array_equal(got, oracle(model, [x]).reshape(-1))
+        np.testing.assert_array_equal(got, invoke_tflm(model, [x])[0].reshape(-1))
 
 
 def test_concatenation_matches_tflm(harness: Harness) -> None:
@@ -88,7 +90,7 @@ def test_concatenation_matches_tflm(harness: Harness) -> None:
             shapes.append(sh)
         s, zp = random_scale(rng), random_zp(rng)
         outer, sizes, out_shape = kernel_params.concatenation_params(shapes, axis)
-        model, _ = one_op_model(
+        model = single_op(
             "CONCATENATION",
             [dict(shape=sh, scale=s, zero_point=zp) for sh in shapes],
             dict(shape=out_shape, scale=s, zero_point=zp),
@@ -100,4 +102,4 @@ def test_concatenation_matches_tflm(harness: Harness) -> None:
         inputs.append(xs)
     for model, xs, (status, got) in zip(models, inputs, harness.run("concatenation", cases), strict=True):
         assert status == 0
-        np.testing.assert_array_equal(got, oracle(model, xs).reshape(-1))
+        np.testing.assert_array_equal(got, invoke_tflm(model, xs)[0].reshape(-1))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from ta_kernel_harness import Case, Harness
-from ta_oracle import one_op_model, oracle, random_scale, random_zp
+from kernel_harness import Case, Harness
+from tests.support.oracle import invoke_tflm
+from tests.support.random_tensors import random_scale, random_zp
+from tests.support.tflite_builder import single_op
 
 from tinyaudio.compile import kernel_params
 
@@ -36,7 +38,7 @@ def test_sigmoid_like_matches_tflm(harness: Harness, op: str) -> None:
             else kernel_params.tanh_params(s_in, zp)
         )
         x = all_int8(rng).reshape(1, 16, 16)
-        model, _ = one_op_model(
+        model = single_op(
             op, [dict(shape=x.shape, scale=s_in, zero_point=zp)], dict(shape=x.shape, **out_q)
         )
         cases.append(Case(kernel_params.flatten(params), [x], x.size))
@@ -44,7 +46,7 @@ def test_sigmoid_like_matches_tflm(harness: Harness, op: str) -> None:
         inputs.append(x)
     for model, x, (status, got) in zip(models, inputs, harness.run(op.lower(), cases), strict=True):
         assert status == 0
-        np.testing.assert_array_equal(got, oracle(model, [x]).reshape(-1))
+        np.testing.assert_array_equal(got, invoke_tflm(model, [x])[0].reshape(-1))
 
 
 def test_rsqrt_matches_tflm(harness: Harness) -> None:
@@ -59,7 +61,7 @@ def test_rsqrt_matches_tflm(harness: Harness) -> None:
         x = np.arange(zp_in, 128, dtype=np.int8)
         rng.shuffle(x)
         params = kernel_params.rsqrt_params(s_in, zp_in, s_out, zp_out)
-        model, _ = one_op_model(
+        model = single_op(
             "RSQRT",
             [dict(shape=x.shape, scale=s_in, zero_point=zp_in)],
             dict(shape=x.shape, scale=s_out, zero_point=zp_out),
@@ -69,7 +71,7 @@ def test_rsqrt_matches_tflm(harness: Harness) -> None:
         inputs.append(x)
     for model, x, (status, got) in zip(models, inputs, harness.run("rsqrt", cases), strict=True):
         assert status == 0
-        np.testing.assert_array_equal(got, oracle(model, [x]).reshape(-1))
+        np.testing.assert_array_equal(got, invoke_tflm(model, [x])[0].reshape(-1))
 
 
 def test_rsqrt_rejects_values_below_zero_point(harness: Harness) -> None:

@@ -1,17 +1,18 @@
-"""`tinyaudio compile` and `tinyaudio run --target host` from the command line."""
+"""`tinyaudio compile` from the command line, and its output run with `tinyaudio run --target host`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
-import rt_models
-from rt_helpers import run_tflm
+from tests.support import models
+from tests.support.oracle import run_tflm
 
 from tinyaudio.cli import main
 
-MICRO_SPEECH = rt_models.tflm_models_dir() / "micro_speech_quantized.tflite"
+MICRO_SPEECH = models.tflm_models_dir() / "micro_speech_quantized.tflite"
 
 
 def test_compile_then_run_matches_tflm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -82,8 +83,6 @@ def test_compile_embeds_frontend_preset_or_json(tmp_path: Path) -> None:
         assert main(["compile", str(MICRO_SPEECH), "-o", str(out), "--frontend", spec]) == 0
         assert "#define TA_MODEL_HAS_FRONTEND 1" in (out / "model.h").read_text()
         assert "ta_model_frontend" in (out / "model.c").read_text()
-        import json
-
         assert json.loads((out / "manifest.json").read_text())["frontend"] == config.to_dict()
         # The model still builds and runs on the host with the frontend configuration inside.
         np.save(tmp_path / "x.npy", np.zeros((2, 1960), np.int8))

@@ -11,6 +11,7 @@ randomized (no training needed for bit-exactness) so that no layer is an identit
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -18,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ta_model_runner import CFLAGS, RUNNER_C
-from tests.support.tflite_builder import run_tflm
+from tests.support.oracle import run_tflm
+from tests.support.runner import run_compiled_dir
 
 pytestmark = pytest.mark.slow
 
@@ -141,32 +142,17 @@ def _compile_cli(tflite: bytes, tmp_path: Path) -> Path:
 
 
 def _tflm(tflite: bytes, xs: np.ndarray) -> np.ndarray:
-    return np.stack([run_tflm(tflite, [x], arena_size=512 * 1024)[0].reshape(-1) for x in xs])
+    return run_tflm(tflite, xs).reshape(len(xs), -1)
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_tiny_transformer_host_equals_tflm(variant: str, tmp_path: Path) -> None:
     tflite = _converted(variant)
     out_dir = _compile_cli(tflite, tmp_path)
-
-    from tinyaudio.compile.compiler import compile_tflite
-
-    compiled = compile_tflite(tflite)  # only for the kernel source list and include dirs
-    (out_dir / "runner.c").write_text(RUNNER_C)
-    exe = out_dir / "runner"
-    incs = [f"-I{d}" for d in (out_dir, *compiled.include_dirs)]
-    srcs = [str(out_dir / "model.c"), str(out_dir / "runner.c"), *map(str, compiled.kernel_sources)]
-    cmd = ["gcc", *CFLAGS, *incs, *srcs, "-o", str(exe), "-lm"]
-    build = subprocess.run(cmd, capture_output=True, text=True)
-    assert build.returncode == 0, build.stderr
-
-    in_q = compiled.manifest["input"]
+    manifest = json.loads((out_dir / "manifest.json").read_text())
+    in_q = manifest["input"]
     xs = _inputs(np.random.default_rng(3), in_q["scale"], in_q["zero_point"])
-    (out_dir / "in.bin").write_bytes(xs.tobytes())
-    run = subprocess.run([str(exe), str(out_dir / "in.bin"), str(out_dir / "out.bin")],
-                         capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    got = np.frombuffer((out_dir / "out.bin").read_bytes(), dtype=np.int8).reshape(len(xs), -1)
+    got = run_compiled_dir(out_dir, xs).reshape(len(xs), -1)
     want = _tflm(tflite, xs)
     assert len(np.unique(want)) > 20, "degenerate model: outputs barely vary"
     mismatched = int((got != want).any(axis=1).sum())
@@ -180,9 +166,7 @@ def test_tiny_transformer_on_qemu_equals_tflm(variant: str, target: str, tmp_pat
     """The same kernels cross-compiled for Cortex-M (M55 with the float NEG island on its FPU)."""
     tflite = _converted(variant)
     out_dir = _compile_cli(tflite, tmp_path)
-    from tinyaudio.compile.compiler import compile_tflite
-
-    in_q = compile_tflite(tflite).manifest["input"]
+    in_q = json.loads((out_dir / "manifest.json").read_text())["input"]
     xs = _inputs(np.random.default_rng(4), in_q["scale"], in_q["zero_point"])[::10]  # 21 inputs
     np.save(tmp_path / "x.npy", xs.reshape(len(xs), *INPUT_SHAPE))
     proc = subprocess.run([sys.executable, "-m", "tinyaudio", "run", str(out_dir), "--target", target,

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ta_model_runner import build_and_run
-from ta_oracle import random_int8
-from tests.support.tflite_builder import GraphBuilder, run_tflm
+from tests.support.oracle import run_tflm
+from tests.support.random_tensors import random_int8
+from tests.support.runner import run_compiled
+from tests.support.tflite_builder import GraphBuilder
 
 N_INPUTS = 20
 
@@ -211,6 +212,6 @@ def test_compiled_graph_matches_tflm(name: str, tmp_path: Path) -> None:
     g, x, y = GRAPHS[name](rng)
     model = g.build([x], [y])
     xs = np.stack([random_int8(rng, g.tensors[x].shape) for _ in range(N_INPUTS)])
-    got = build_and_run(model, xs, tmp_path)
-    want = np.stack([run_tflm(model, [xi])[0].reshape(-1) for xi in xs])
-    np.testing.assert_array_equal(got, want)
+    got = run_compiled(model, xs, out_dir=tmp_path)
+    want = run_tflm(model, xs)
+    np.testing.assert_array_equal(got.reshape(len(xs), -1), want.reshape(len(xs), -1))

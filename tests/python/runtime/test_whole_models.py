@@ -3,11 +3,14 @@ real features first, then random int8/int16 tensors; stateful models run as one 
 
 from __future__ import annotations
 
-import flatbuffers
+from typing import Any
+
 import numpy as np
 import pytest
-import rt_models
-from rt_helpers import assert_bit_exact, random_inputs
+from tests.support import models
+from tests.support.random_tensors import random_inputs
+from tests.support.runner import assert_bit_exact
+from tests.support.tflite_builder import edit_model
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
 from tinyaudio.compile.compiler import compile_tflite
@@ -25,8 +28,8 @@ def _check_varied(outputs: np.ndarray) -> None:
 
 
 def test_micro_speech_matches_tflm_on_real_and_random_features() -> None:
-    model = (rt_models.tflm_models_dir() / "micro_speech_quantized.tflite").read_bytes()
-    real = rt_models.micro_speech_features(60)
+    model = (models.tflm_models_dir() / "micro_speech_quantized.tflite").read_bytes()
+    real = models.micro_speech_features(60)
     rng = np.random.default_rng(10)
     inputs = np.concatenate([real, random_inputs(rng, 150, (1960,))])
     outputs = assert_bit_exact(model, inputs)
@@ -35,11 +38,11 @@ def test_micro_speech_matches_tflm_on_real_and_random_features() -> None:
 
 def _tap(model: bytes, op_index: int) -> bytes:
     """The model with its output moved to op `op_index`'s output (the later ops still run)."""
-    m = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(model, 0))
-    m.subgraphs[0].outputs = [m.subgraphs[0].operators[op_index].outputs[0]]
-    fb = flatbuffers.Builder(1024)
-    fb.Finish(m.Pack(fb), file_identifier=b"TFL3")
-    return bytes(fb.Output())
+
+    def edit(m: Any) -> None:
+        m.subgraphs[0].outputs = [m.subgraphs[0].operators[op_index].outputs[0]]
+
+    return edit_model(model, edit)
 
 
 def _logits_tap(model: bytes) -> bytes:
@@ -73,7 +76,7 @@ def test_keyword_scrambled_matches_tflm_over_a_stateful_sequence(name: str, tap:
     final output constant, so the outputs of SVDF ops #1 and #9 are compared as well. (The 8-bit
     variant saturates after its first SVDF for every input: it is compared whole, and its int8-state
     SVDF arithmetic is covered by the kernel tests with varied outputs.)"""
-    model = (rt_models.tflm_models_dir() / name).read_bytes()
+    model = (models.tflm_models_dir() / name).read_bytes()
     if tap is not None:
         model = _tap(model, tap)
     rng = np.random.default_rng(11)
@@ -87,13 +90,13 @@ def _dscnn_inputs(model: bytes, n_real: int, n_random: int, seed: int) -> np.nda
     m = parse_model(model)
     q = m.tensors[m.inputs[0]].quant
     assert q is not None
-    real = rt_models.quantize_features(rt_models.speech_features(n_real, seed=seed), q.scale, q.zero_point)
+    real = models.quantize_features(models.speech_features(n_real, seed=seed), q.scale, q.zero_point)
     rng = np.random.default_rng(seed)
     return np.concatenate([real[..., None], random_inputs(rng, n_random, (49, 10, 1))])
 
 
 def test_mlperf_dscnn_matches_tflm_and_fits_the_arena_target() -> None:
-    model = rt_models.mlperf_dscnn_tflite()
+    model = models.mlperf_dscnn_tflite()
     compiled = compile_tflite(model)
     assert compiled.manifest["ops"] == {
         "CONV_2D": 5,
@@ -112,7 +115,7 @@ def test_mlperf_dscnn_matches_tflm_and_fits_the_arena_target() -> None:
 
 
 def test_project_dscnn_matches_tflm() -> None:
-    model = rt_models.project_dscnn_tflite()
+    model = models.project_dscnn_tflite()
     inputs = _dscnn_inputs(model, 100, 100, seed=3)
     assert_bit_exact(model, inputs)
     _check_varied(assert_bit_exact(_logits_tap(model), inputs))

@@ -1,11 +1,11 @@
-"""Models and real inputs for the model-level runtime tests and the runtime benchmark.
+"""Models and real inputs for the model-level compile/runtime tests and the runtime benchmark.
 
 - `mlperf_dscnn_tflite()`: MLPerf Tiny's keyword-spotting DS-CNN (49x10x1 MFCC input, conv 10x4 stride 2
   with 64 filters, 4 x [depthwise 3x3 + pointwise 64], average pool, dense 12), built with Keras in the
   reference architecture (keras_model.py of mlcommons/tiny), trained for a few epochs on real clips so
   its activations look like a trained network's (bit-exactness, not accuracy, is under test), full-int8
   converted with the project's exporter calibrated on real MFCC features of Speech Commands clips.
-- `project_dscnn_tflite()`: the same through the training engineer's `tinyaudio.models.dscnn`.
+- `project_dscnn_tflite()`: the project's own `tinyaudio.models.dscnn`, trained and converted the same way.
 - `speech_features()`: mlperf-mfcc features of real clips (the project's frontend).
 - `micro_speech_features()`: TFLM micro_speech's own features of real clips, computed by its
   audio_preprocessor_int8.tflite in the tflite-micro interpreter (30 ms windows, 20 ms step).
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def datasets_root() -> Path:

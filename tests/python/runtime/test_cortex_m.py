@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from rt_helpers import random_inputs, run_tflm
-from test_rt_kernels import _weights
+from tests.support.oracle import run_tflm
+from tests.support.random_tensors import random_inputs, random_weights
+from tests.support.runner import run_compiled
 from tests.support.tflite_builder import GraphBuilder
 
-from tinyaudio.compile.compiler import compile_tflite
 from tinyaudio.emulate.tools import available
 
 pytestmark = [
@@ -38,7 +38,7 @@ def _pointwise_chain(rng: np.random.Generator, c: int, oc: int) -> bytes:
             "int8",
             scale=ws,
             zero_point=[0] * out_c,
-            data=_weights(rng, (out_c, 1, 1, c)),
+            data=random_weights(rng, (out_c, 1, 1, c)),
         )
         b = g.tensor(
             f"b{i}",
@@ -65,13 +65,10 @@ def _pointwise_chain(rng: np.random.Generator, c: int, oc: int) -> bytes:
 
 @pytest.mark.parametrize(("c", "oc"), [(37, 13), (64, 64)])
 def test_pointwise_kernels_on_cortex_m4_match_tflm(tmp_path: Path, c: int, oc: int) -> None:
-    from tinyaudio.cli.run_cmd import TENSOR_RUNNERS
-
     rng = np.random.default_rng(c)
     model = _pointwise_chain(rng, c, oc)
-    compile_tflite(model).write(tmp_path / "m")
     x = random_inputs(rng, 8, (5, 3, c))
-    ours = TENSOR_RUNNERS["qemu-m4"](tmp_path / "m", x)
+    ours = run_compiled(model, x, target="qemu-m4", out_dir=tmp_path / "m")
     ref = run_tflm(model, x).reshape(ours.shape)
     assert np.array_equal(ours, ref)
     assert len(np.unique(ours)) > 4
