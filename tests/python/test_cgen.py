@@ -75,8 +75,25 @@ def _float32_samples() -> np.ndarray:
     down = np.nextafter(powers, np.float32(0))
     tens = np.float32(10.0) ** np.arange(-45, 39, dtype=np.float32)
     info = np.finfo(np.float32)
-    edges = np.array([0.0, -0.0, info.max, -info.max, info.tiny, info.smallest_subnormal, 0.1, 1 / 3, 2 / 3,
-                      np.pi, 16777216.0, 16777217.0, 1e-7, 123456.789], dtype=np.float32)
+    edges = np.array(
+        [
+            0.0,
+            -0.0,
+            info.max,
+            -info.max,
+            info.tiny,
+            info.smallest_subnormal,
+            0.1,
+            1 / 3,
+            2 / 3,
+            np.pi,
+            16777216.0,
+            16777217.0,
+            1e-7,
+            123456.789,
+        ],
+        dtype=np.float32,
+    )
     bits = np.random.default_rng(0).integers(0, 2**32, size=30000, dtype=np.uint64).astype(np.uint32)
     random = bits.view(np.float32)
     all_values = np.concatenate([powers, up, down, tens, edges, random, -powers, -random]).astype(np.float32)
@@ -189,8 +206,12 @@ def test_generated_file_compiles_without_warnings(tmp_path: Path) -> None:
         + cgen.c_struct(
             "item_t",
             "item",
-            {"n": cgen.c_int(-(2**31)), "scale": cgen.c_float(0.1), "dims": cgen.c_value([1, 2, 3]),
-             "name": cgen.c_string("a??!b")},
+            {
+                "n": cgen.c_int(-(2**31)),
+                "scale": cgen.c_float(0.1),
+                "dims": cgen.c_value([1, 2, 3]),
+                "name": cgen.c_string("a??!b"),
+            },
             comment="one item",
         )
         + "\nint main(void) { return (int)(weights[0] > 0.0f) + (int)empty[0] + (int)item.dims[0] - 1; }\n"

@@ -79,8 +79,9 @@ class GraphBuilder:
                 zps = zps * len(scales)
         if data is not None:
             data = np.ascontiguousarray(np.asarray(data, dtype=_DTYPES[dtype][1]).reshape(tuple(shape)))
-        self.tensors.append(_Tensor(name, tuple(int(d) for d in shape), dtype, scales, zps,
-                                    quantized_dimension, data))
+        self.tensors.append(
+            _Tensor(name, tuple(int(d) for d in shape), dtype, scales, zps, quantized_dimension, data)
+        )
         return len(self.tensors) - 1
 
     def const(self, name: str, values: Any, dtype: str = "int32", **quant: Any) -> int:

@@ -95,10 +95,22 @@ def generate(
 
     iq = inp.quant
     oq = out.quant
-    header = _model_h(model, inp, out, iq.scale if iq else 1.0, iq.zero_point if iq else 0,
-                      oq.scale if oq else 1.0, oq.zero_point if oq else 0, arena_bytes, weights_bytes,
-                      sum(low.macs for low in lowered), labels, frontend_c is not None, embedding,
-                      frontend_h)
+    header = _model_h(
+        model,
+        inp,
+        out,
+        iq.scale if iq else 1.0,
+        iq.zero_point if iq else 0,
+        oq.scale if oq else 1.0,
+        oq.zero_point if oq else 0,
+        arena_bytes,
+        weights_bytes,
+        sum(low.macs for low in lowered),
+        labels,
+        frontend_c is not None,
+        embedding,
+        frontend_h,
+    )
 
     includes = "\n".join(f'#include "{k}.h"' for k in kernels)
     labels_c = ""

@@ -429,8 +429,15 @@ def _rescaled_inputs(
     m1, sh1 = quantize_multiplier_smaller_than_one_exp(_f32(s1) / twice_max)
     m2, sh2 = quantize_multiplier_smaller_than_one_exp(_f32(s2) / twice_max)
     fields = _offsets(zp1, zp2, zp_out)
-    fields.update({"left_shift": left_shift, "input1_multiplier": m1, "input1_shift": sh1,
-                   "input2_multiplier": m2, "input2_shift": sh2})
+    fields.update(
+        {
+            "left_shift": left_shift,
+            "input1_multiplier": m1,
+            "input1_shift": sh1,
+            "input2_multiplier": m2,
+            "input2_shift": sh2,
+        }
+    )
     return twice_max, fields
 
 
@@ -608,8 +615,13 @@ def abs_params(s_in: float, zp_in: int, s_out: float, zp_out: int) -> Params:
     """ta_abs_s8_params_t: TFLM PrepareAbsRsqrt for ABS (ratio formed in float32)."""
     needs = _f32(s_in) != _f32(s_out)
     m, sh = quantize_multiplier(float(np.float32(s_in) / np.float32(s_out))) if needs else (0, 0)
-    return {"input_zero_point": int(zp_in), "output_zero_point": int(zp_out), "needs_rescale": int(needs),
-            "multiplier": m, "shift": sh}
+    return {
+        "input_zero_point": int(zp_in),
+        "output_zero_point": int(zp_out),
+        "needs_rescale": int(needs),
+        "multiplier": m,
+        "shift": sh,
+    }
 
 
 def _downscale_multiplier_to_int16(m: int) -> int:
@@ -761,8 +773,12 @@ def slice_view(input_shape: Sequence[int], begin: Sequence[int], size: Sequence[
         dims, steps = [1], [0]
     if len(dims) > MAX_DIMS:
         raise KernelParamError(f"slice over {len(dims)} dims (max {MAX_DIMS})")
-    return {"ndim": len(dims), "dims": _pad(dims, MAX_DIMS, 1), "strides": _pad(steps, MAX_DIMS),
-            "offset": offset}
+    return {
+        "ndim": len(dims),
+        "dims": _pad(dims, MAX_DIMS, 1),
+        "strides": _pad(steps, MAX_DIMS),
+        "offset": offset,
+    }
 
 
 def concatenation_params(shapes: Sequence[Sequence[int]], axis: int) -> tuple[int, list[int], list[int]]:

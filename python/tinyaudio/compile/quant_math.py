@@ -22,7 +22,6 @@ INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
 
 
-
 def round_half_away(x: float) -> float:
     """std::round / TfLiteRound for doubles: halves go away from zero (Python's round() does not)."""
     if x < 0:

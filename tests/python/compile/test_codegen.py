@@ -114,4 +114,3 @@ def test_embedding_stays_valid_after_invoke(tmp_path: Path) -> None:
     assert np.array_equal(ours, ref)
     with pytest.raises(CompileError, match="no tensor named"):
         compile_tflite(data, embedding="nope")
-

@@ -71,4 +71,3 @@ def test_in_place_requantization_shares_the_dying_input_and_stays_exact() -> Non
     assert plan.tensor_offsets[h] == plan.tensor_offsets[r]  # QUANTIZE wrote over its input
     assert plan.tensor_offsets[x] != plan.tensor_offsets[h]
     assert_bit_exact(model, rng.integers(-128, 128, (20, 24), dtype=np.int8))
-

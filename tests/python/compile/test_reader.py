@@ -113,4 +113,3 @@ def test_not_a_tflite_file() -> None:
         compile_tflite(b"RIFF" + bytes(100))
     with pytest.raises(CompileError, match="too short"):
         compile_tflite(b"TFL3")
-

@@ -143,4 +143,3 @@ def test_inconsistent_options_are_refused() -> None:
     g.op("CONV_2D", [x, w], [y], options=("Conv2DOptions", {"padding": 1, "strideW": 1, "strideH": 1}))
     with pytest.raises(CompileError, match=r"op #0 CONV_2D: output is 8x8 but the options give 6x6"):
         compile_tflite(g.build([x], [y]))
-

@@ -19,8 +19,10 @@ def test_batch_matmul_matches_tflm(harness: Harness) -> None:
         nb = int(rng.integers(0, 4))  # up to 5-D operands, as TFLM allows
         batch = [int(d) for d in rng.integers(1, 4, size=nb)]
         lb = [1 if rng.random() < 0.3 else d for d in batch]
-        rb = [d if lb[i] == 1 and rng.random() < 0.5 else (1 if rng.random() < 0.3 else d)
-              for i, d in enumerate(batch)]
+        rb = [
+            d if lb[i] == 1 and rng.random() < 0.5 else (1 if rng.random() < 0.3 else d)
+            for i, d in enumerate(batch)
+        ]
         if rng.random() < 0.3 and rb:
             rb = rb[1:]  # lower-rank rhs
         m, kd, n = (int(d) for d in rng.integers(1, 9, size=3))

@@ -92,6 +92,7 @@ def test_add_rejects_bad_shift(harness: Harness) -> None:
     p = kernel_params.add_params(0.1, 0, 0.1, 0, 0.1, 0)
     p["input1_shift"] = 3
     b = kernel_params.broadcast_params([4], [4])
-    (status, _), = harness.run("add", [Case(kernel_params.flatten(p) + kernel_params.flatten(b),
-                                            [np.zeros(4, np.int8)] * 2, 4)])
+    ((status, _),) = harness.run(
+        "add", [Case(kernel_params.flatten(p) + kernel_params.flatten(b), [np.zeros(4, np.int8)] * 2, 4)]
+    )
     assert status == 3  # TA_ERR_PARAM

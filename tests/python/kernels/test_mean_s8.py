@@ -35,8 +35,10 @@ def test_mean_matches_tflm(harness: Harness) -> None:
         params = kernel_params.mean_params(shape, axes, s_in, zp_in, s_out, zp_out)
         model = single_op(
             "MEAN",
-            [dict(shape=shape, scale=s_in, zero_point=zp_in),
-             dict(shape=[len(axes)], dtype="int32", data=np.array(axes, np.int32))],
+            [
+                dict(shape=shape, scale=s_in, zero_point=zp_in),
+                dict(shape=[len(axes)], dtype="int32", data=np.array(axes, np.int32)),
+            ],
             dict(shape=out_shape, scale=s_out, zero_point=zp_out),
             ("ReducerOptions", {"keepDims": keep}),
         )

@@ -23,8 +23,10 @@ def test_transpose_matches_tflm(harness: Harness) -> None:
         params = kernel_params.transpose_params(shape, perm)
         model = single_op(
             "TRANSPOSE",
-            [dict(shape=shape, scale=s, zero_point=zp),
-             dict(shape=[rank], dtype="int32", data=np.array(perm))],
+            [
+                dict(shape=shape, scale=s, zero_point=zp),
+                dict(shape=[rank], dtype="int32", data=np.array(perm)),
+            ],
             dict(shape=[shape[p] for p in perm], scale=s, zero_point=zp),
             ("TransposeOptions", {}),
         )

@@ -38,9 +38,7 @@ def test_sigmoid_like_matches_tflm(harness: Harness, op: str) -> None:
             else kernel_params.tanh_params(s_in, zp)
         )
         x = all_int8(rng).reshape(1, 16, 16)
-        model = single_op(
-            op, [dict(shape=x.shape, scale=s_in, zero_point=zp)], dict(shape=x.shape, **out_q)
-        )
+        model = single_op(op, [dict(shape=x.shape, scale=s_in, zero_point=zp)], dict(shape=x.shape, **out_q))
         cases.append(Case(kernel_params.flatten(params), [x], x.size))
         models.append(model)
         inputs.append(x)

@@ -30,11 +30,29 @@ N_FEATURE_LIKE = 60
 VARIANTS = ["tiny_transformer_1head", "tiny_transformer_2head_relu", "keras_layers_class_token"]
 # Ops each variant must contain, so that the test keeps covering what it claims to.
 EXPECTED_OPS = {
-    "tiny_transformer_1head": {"CONV_2D", "MEAN", "SQUARED_DIFFERENCE", "RSQRT", "SUB", "MUL", "ADD",
-                               "FULLY_CONNECTED", "BATCH_MATMUL", "SOFTMAX", "LOGISTIC"},
+    "tiny_transformer_1head": {
+        "CONV_2D",
+        "MEAN",
+        "SQUARED_DIFFERENCE",
+        "RSQRT",
+        "SUB",
+        "MUL",
+        "ADD",
+        "FULLY_CONNECTED",
+        "BATCH_MATMUL",
+        "SOFTMAX",
+        "LOGISTIC",
+    },
     "tiny_transformer_2head_relu": {"TRANSPOSE", "BATCH_MATMUL", "RESHAPE", "MEAN", "RSQRT"},
-    "keras_layers_class_token": {"DEQUANTIZE", "NEG", "QUANTIZE", "CONCATENATION", "STRIDED_SLICE",
-                                 "TRANSPOSE", "BATCH_MATMUL"},
+    "keras_layers_class_token": {
+        "DEQUANTIZE",
+        "NEG",
+        "QUANTIZE",
+        "CONCATENATION",
+        "STRIDED_SLICE",
+        "TRANSPOSE",
+        "BATCH_MATMUL",
+    },
 }
 
 
@@ -69,8 +87,9 @@ def _keras_layers_model(num_classes: int):  # type: ignore[no-untyped-def]
 
     class Positions(layers.Layer):
         def build(self, input_shape):  # type: ignore[no-untyped-def]
-            self.table = self.add_weight(shape=(1, input_shape[1], dim), initializer="random_normal",
-                                         name="pos")
+            self.table = self.add_weight(
+                shape=(1, input_shape[1], dim), initializer="random_normal", name="pos"
+            )
 
         def call(self, x):  # type: ignore[no-untyped-def]
             return x + self.table
@@ -95,11 +114,29 @@ def _build(variant: str):  # type: ignore[no-untyped-def]
     from tinyaudio.models.tiny_transformer import tiny_transformer
 
     if variant == "tiny_transformer_1head":
-        return tiny_transformer(INPUT_SHAPE, 10, patch=(4, 8), dim=16, depth=2, heads=1, mlp_dim=32,
-                                dropout=0.0, mlp_activation="gelu_sigmoid")
+        return tiny_transformer(
+            INPUT_SHAPE,
+            10,
+            patch=(4, 8),
+            dim=16,
+            depth=2,
+            heads=1,
+            mlp_dim=32,
+            dropout=0.0,
+            mlp_activation="gelu_sigmoid",
+        )
     if variant == "tiny_transformer_2head_relu":
-        return tiny_transformer(INPUT_SHAPE, 10, patch=(8, 4), dim=16, depth=1, heads=2, mlp_dim=32,
-                                dropout=0.0, mlp_activation="relu")
+        return tiny_transformer(
+            INPUT_SHAPE,
+            10,
+            patch=(8, 4),
+            dim=16,
+            depth=1,
+            heads=2,
+            mlp_dim=32,
+            dropout=0.0,
+            mlp_activation="relu",
+        )
     return _keras_layers_model(10)
 
 
@@ -135,8 +172,11 @@ def _compile_cli(tflite: bytes, tmp_path: Path) -> Path:
     model_path = tmp_path / "model_int8.tflite"
     model_path.write_bytes(tflite)
     out_dir = tmp_path / "compiled"
-    proc = subprocess.run([sys.executable, "-m", "tinyaudio", "compile", str(model_path), "-o", str(out_dir)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tinyaudio", "compile", str(model_path), "-o", str(out_dir)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out_dir
 
@@ -160,8 +200,9 @@ def test_tiny_transformer_host_equals_tflm(variant: str, tmp_path: Path) -> None
 
 
 @pytest.mark.qemu
-@pytest.mark.parametrize("variant,target", [("tiny_transformer_1head", "qemu-m4"),
-                                            ("keras_layers_class_token", "qemu-m55")])
+@pytest.mark.parametrize(
+    "variant,target", [("tiny_transformer_1head", "qemu-m4"), ("keras_layers_class_token", "qemu-m55")]
+)
 def test_tiny_transformer_on_qemu_equals_tflm(variant: str, target: str, tmp_path: Path) -> None:
     """The same kernels cross-compiled for Cortex-M (M55 with the float NEG island on its FPU)."""
     tflite = _converted(variant)
@@ -169,9 +210,23 @@ def test_tiny_transformer_on_qemu_equals_tflm(variant: str, target: str, tmp_pat
     in_q = json.loads((out_dir / "manifest.json").read_text())["input"]
     xs = _inputs(np.random.default_rng(4), in_q["scale"], in_q["zero_point"])[::10]  # 21 inputs
     np.save(tmp_path / "x.npy", xs.reshape(len(xs), *INPUT_SHAPE))
-    proc = subprocess.run([sys.executable, "-m", "tinyaudio", "run", str(out_dir), "--target", target,
-                           "--input", str(tmp_path / "x.npy"), "--output", str(tmp_path / "y.npy")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tinyaudio",
+            "run",
+            str(out_dir),
+            "--target",
+            target,
+            "--input",
+            str(tmp_path / "x.npy"),
+            "--output",
+            str(tmp_path / "y.npy"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     got = np.load(tmp_path / "y.npy").reshape(len(xs), -1)
     np.testing.assert_array_equal(got, _tflm(tflite, xs))

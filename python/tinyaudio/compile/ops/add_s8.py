@@ -27,11 +27,22 @@ def emit_add_or_sub(ctx: OpContext, kernel: str, options_type: int) -> None:
     a, b, out = ctx.input(0), ctx.input(1), ctx.output(0)
     qa, qb, qo = int8_quant(ctx, a), int8_quant(ctx, b), int8_quant(ctx, out)
     activation = option_int(ctx.options(options_type), AddOptionsField.FUSED_ACTIVATION_FUNCTION, 0, "b")
-    ctx.require(activation in INT8_FUSED_ACTIVATIONS,
-                f"fused activation {activation} is not supported for int8")
+    ctx.require(
+        activation in INT8_FUSED_ACTIVATIONS, f"fused activation {activation} is not supported for int8"
+    )
     require_broadcast_output(ctx, a, b, out)
-    params = params_or_fail(ctx, kernel_params.add_params, qa.scale, qa.zero_point, qb.scale, qb.zero_point,
-                            qo.scale, qo.zero_point, activation, tensor=out)
+    params = params_or_fail(
+        ctx,
+        kernel_params.add_params,
+        qa.scale,
+        qa.zero_point,
+        qb.scale,
+        qb.zero_point,
+        qo.scale,
+        qo.zero_point,
+        activation,
+        tensor=out,
+    )
     emit_broadcast_call(ctx, kernel, a, b, out, params)
 
 

@@ -39,10 +39,13 @@ def emit_concatenation(ctx: OpContext) -> None:
     opts = ctx.options(BuiltinOptionsType.ConcatenationOptions)
     axis = option_int(opts, ConcatenationOptionsField.AXIS)
     activation = option_int(opts, ConcatenationOptionsField.FUSED_ACTIVATION_FUNCTION, 0, "b")
-    ctx.require(activation == ActivationFunctionType.NONE,
-                f"fused activation {activation} on CONCATENATION is not supported")
-    outer, sizes, out_shape = params_or_fail(ctx, kernel_params.concatenation_params,
-                                             [t.shape for t in inputs], axis, tensor=out)
+    ctx.require(
+        activation == ActivationFunctionType.NONE,
+        f"fused activation {activation} on CONCATENATION is not supported",
+    )
+    outer, sizes, out_shape = params_or_fail(
+        ctx, kernel_params.concatenation_params, [t.shape for t in inputs], axis, tensor=out
+    )
     ctx.require(list(out_shape) == list(out.shape), f"output shape {list(out.shape)} != {out_shape}", out)
     _emit_copy_blocks(ctx, inputs, outer, sizes)
 
@@ -55,7 +58,8 @@ def emit_pack(ctx: OpContext) -> None:
     for t in inputs:
         int8_quant(ctx, t)
     axis = option_int(ctx.options(BuiltinOptionsType.PackOptions), PackOptionsField.AXIS)
-    outer, sizes, out_shape = params_or_fail(ctx, kernel_params.pack_params, [t.shape for t in inputs], axis,
-                                             tensor=out)
+    outer, sizes, out_shape = params_or_fail(
+        ctx, kernel_params.pack_params, [t.shape for t in inputs], axis, tensor=out
+    )
     ctx.require(out.num_elements == math.prod(out_shape), "PACK output size mismatch", out)
     _emit_copy_blocks(ctx, inputs, outer, sizes)

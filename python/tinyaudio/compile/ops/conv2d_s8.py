@@ -54,8 +54,15 @@ def emit_conv2d(ctx: OpContext) -> None:
         # The kernel writes each output pixel over its input pixel: no second activation buffer.
         folded_name = ctx.const_array("bias_with_offset", folded, "int32_t")
         scratch = ctx.scratch(ic)
-        ctx.call("ta_conv2d_s8_pointwise_inplace", f"&{struct}", ctx.ptr(inp), ctx.ptr(filt), folded_name,
-                 ctx.ptr(out), f"(int8_t *){scratch}")
+        ctx.call(
+            "ta_conv2d_s8_pointwise_inplace",
+            f"&{struct}",
+            ctx.ptr(inp),
+            ctx.ptr(filt),
+            folded_name,
+            ctx.ptr(out),
+            f"(int8_t *){scratch}",
+        )
         ctx.inplace(0, 0)
         return
     ctx.call("ta_conv2d_s8", f"&{struct}", ctx.ptr(inp), ctx.ptr(filt), bias_pointer(ctx, bias), ctx.ptr(out))

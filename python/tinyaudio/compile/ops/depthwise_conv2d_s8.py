@@ -38,8 +38,11 @@ def emit_depthwise_conv2d(ctx: OpContext) -> None:
     # TFLM reads depth_multiplier from the options; it must agree with the shapes for the output to
     # mean anything, so a disagreement is refused rather than reproduced.
     option_multiplier = option_int(opts, f.DEPTH_MULTIPLIER)
-    ctx.require(option_multiplier == oc // ic,
-                f"depth_multiplier option {option_multiplier} disagrees with shapes ({oc}/{ic})", filt)
+    ctx.require(
+        option_multiplier == oc // ic,
+        f"depth_multiplier option {option_multiplier} disagrees with shapes ({oc}/{ic})",
+        filt,
+    )
     params = params_or_fail(
         ctx, kernel_params.depthwise_conv2d_params, inp.shape, filt.shape,
         (option_int(opts, f.STRIDE_H), option_int(opts, f.STRIDE_W)),
@@ -55,9 +58,22 @@ def emit_depthwise_conv2d(ctx: OpContext) -> None:
     if scratch_bytes is not None:
         # A ring of pad_h + 1 saved input rows lets the output overwrite the input (no second buffer).
         scratch = ctx.scratch(scratch_bytes)
-        ctx.call("ta_depthwise_conv2d_s8_inplace", f"&{struct}", ctx.ptr(inp), ctx.ptr(filt),
-                 bias_pointer(ctx, bias), ctx.ptr(out), f"(int8_t *){scratch}")
+        ctx.call(
+            "ta_depthwise_conv2d_s8_inplace",
+            f"&{struct}",
+            ctx.ptr(inp),
+            ctx.ptr(filt),
+            bias_pointer(ctx, bias),
+            ctx.ptr(out),
+            f"(int8_t *){scratch}",
+        )
         ctx.inplace(0, 0)
         return
-    ctx.call("ta_depthwise_conv2d_s8", f"&{struct}", ctx.ptr(inp), ctx.ptr(filt), bias_pointer(ctx, bias),
-             ctx.ptr(out))
+    ctx.call(
+        "ta_depthwise_conv2d_s8",
+        f"&{struct}",
+        ctx.ptr(inp),
+        ctx.ptr(filt),
+        bias_pointer(ctx, bias),
+        ctx.ptr(out),
+    )

@@ -28,8 +28,11 @@ def emit_fully_connected(ctx: OpContext) -> None:
     f = FullyConnectedOptionsField
     activation = option_int(opts, f.FUSED_ACTIVATION_FUNCTION, 0, "b")
     weights_format = option_int(opts, f.WEIGHTS_FORMAT, 0, "b")
-    ctx.require(weights_format == FullyConnectedOptionsWeightsFormat.DEFAULT,
-                f"weights format {weights_format} (shuffled) is not supported", filt)
+    ctx.require(
+        weights_format == FullyConnectedOptionsWeightsFormat.DEFAULT,
+        f"weights format {weights_format} (shuffled) is not supported",
+        filt,
+    )
 
     ctx.require(len(filt.shape) == 2, f"weights must be 2-D, got shape {list(filt.shape)}", filt)
     ctx.require(len(out.shape) >= 1, "output has no dimensions", out)
@@ -38,8 +41,11 @@ def emit_fully_connected(ctx: OpContext) -> None:
     ctx.require(output_depth <= units, f"output depth {output_depth} exceeds {units} weight rows", out)
     ctx.require(output_depth > 0 and accum_depth > 0, "empty weights", filt)
     batches = out.num_elements // output_depth
-    ctx.require(inp.num_elements == batches * accum_depth,
-                f"input has {inp.num_elements} values, expected {batches} x {accum_depth}", inp)
+    ctx.require(
+        inp.num_elements == batches * accum_depth,
+        f"input has {inp.num_elements} values, expected {batches} x {accum_depth}",
+        inp,
+    )
     check_bias(ctx, bias, units)
     if qf.per_channel:
         ctx.require(qf.axis == 0, f"per-channel weights quantized along axis {qf.axis}, expected 0", filt)
@@ -51,6 +57,12 @@ def emit_fully_connected(ctx: OpContext) -> None:
     )  # fmt: skip
     struct = ctx.const_struct("ta_fully_connected_s8_params_t", multiplier_arrays(ctx, params))
     ctx.use_kernel("ta_fully_connected_s8")
-    ctx.call("ta_fully_connected_s8", f"&{struct}", ctx.ptr(inp), ctx.ptr(filt), bias_pointer(ctx, bias),
-             ctx.ptr(out))
+    ctx.call(
+        "ta_fully_connected_s8",
+        f"&{struct}",
+        ctx.ptr(inp),
+        ctx.ptr(filt),
+        bias_pointer(ctx, bias),
+        ctx.ptr(out),
+    )
     ctx.add_macs(batches * output_depth * accum_depth)

@@ -21,13 +21,17 @@ def emit_gather(ctx: OpContext) -> None:
         option_int(opts, GatherOptionsField.BATCH_DIMS), idx.num_elements, tensor=data,
     )  # fmt: skip
     p = kernel_params.int_fields(params)
-    ctx.require(out.num_elements == p["outer"] * idx.num_elements * p["inner"],
-                "GATHER output size mismatch", out)
+    ctx.require(
+        out.num_elements == p["outer"] * idx.num_elements * p["inner"], "GATHER output size mismatch", out
+    )
     if idx.is_constant:
         ctx.require_type(idx, "INT32", "INT64")
         values = ctx.require_const(idx).reshape(-1).astype(np.int64)
-        ctx.require(bool(((values >= 0) & (values < p["axis_size"])).all()),
-                    f"GATHER index out of range [0, {p['axis_size']})", idx)
+        ctx.require(
+            bool(((values >= 0) & (values < p["axis_size"])).all()),
+            f"GATHER index out of range [0, {p['axis_size']})",
+            idx,
+        )
         indices = ctx.const_array("indices", values.astype(np.int32), "int32_t")
     else:
         ctx.require_type(idx, "INT32")

@@ -10,6 +10,7 @@ from tinyaudio.compile.ops.support import emit_elementwise_call, int8_unary, par
 @register("HARD_SWISH")
 def emit_hard_swish(ctx: OpContext) -> None:
     inp, out, qi, qo = int8_unary(ctx)
-    params = params_or_fail(ctx, kernel_params.hard_swish_params, qi.scale, qi.zero_point, qo.scale,
-                            qo.zero_point, tensor=out)
+    params = params_or_fail(
+        ctx, kernel_params.hard_swish_params, qi.scale, qi.zero_point, qo.scale, qo.zero_point, tensor=out
+    )
     emit_elementwise_call(ctx, "ta_hard_swish_s8", "ta_hard_swish_s8_params_t", params, inp, out)

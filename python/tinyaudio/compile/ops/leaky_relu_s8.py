@@ -12,6 +12,7 @@ from tinyaudio.compile.schema import BuiltinOptionsType, LeakyReluOptionsField
 def emit_leaky_relu(ctx: OpContext) -> None:
     inp, out, qi, qo = int8_unary(ctx)
     alpha = option_float(ctx.options(BuiltinOptionsType.LeakyReluOptions), LeakyReluOptionsField.ALPHA)
-    params = params_or_fail(ctx, kernel_params.leaky_relu_params, qi.scale, qi.zero_point, qo.scale,
-                            qo.zero_point, alpha)
+    params = params_or_fail(
+        ctx, kernel_params.leaky_relu_params, qi.scale, qi.zero_point, qo.scale, qo.zero_point, alpha
+    )
     emit_elementwise_call(ctx, "ta_leaky_relu_s8", "ta_leaky_relu_s8_params_t", params, inp, out)

@@ -18,10 +18,22 @@ def emit_mean(ctx: OpContext) -> None:
     axes = [int(a) for a in ctx.require_const(axis_t).reshape(-1)]
     keep = option_bool(ctx.options(BuiltinOptionsType.ReducerOptions), ReducerOptionsField.KEEP_DIMS)
     want = params_or_fail(ctx, kernel_params.mean_output_shape, inp.shape, axes, keep, tensor=out)
-    ctx.require(math.prod(want) == out.num_elements,
-                f"output shape {list(out.shape)} does not match MEAN's {want}", out)
-    params = params_or_fail(ctx, kernel_params.mean_params, inp.shape, axes, qi.scale, qi.zero_point,
-                            qo.scale, qo.zero_point, tensor=inp)
+    ctx.require(
+        math.prod(want) == out.num_elements,
+        f"output shape {list(out.shape)} does not match MEAN's {want}",
+        out,
+    )
+    params = params_or_fail(
+        ctx,
+        kernel_params.mean_params,
+        inp.shape,
+        axes,
+        qi.scale,
+        qi.zero_point,
+        qo.scale,
+        qo.zero_point,
+        tensor=inp,
+    )
     struct = ctx.const_struct("ta_mean_s8_params_t", params)
     ctx.use_kernel("ta_mean_s8")
     ctx.call("ta_mean_s8", f"&{struct}", ctx.ptr(inp), ctx.ptr(out))

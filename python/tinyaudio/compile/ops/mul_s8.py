@@ -22,11 +22,22 @@ def emit_mul(ctx: OpContext) -> None:
     qa, qb, qo = int8_quant(ctx, a), int8_quant(ctx, b), int8_quant(ctx, out)
     opts = ctx.options(BuiltinOptionsType.MulOptions)
     activation = option_int(opts, MulOptionsField.FUSED_ACTIVATION_FUNCTION, 0, "b")
-    ctx.require(activation in INT8_FUSED_ACTIVATIONS,
-                f"fused activation {activation} is not supported for int8")
+    ctx.require(
+        activation in INT8_FUSED_ACTIVATIONS, f"fused activation {activation} is not supported for int8"
+    )
     require_tflm_broadcast_rank(ctx, a, b, out)
     require_broadcast_output(ctx, a, b, out)
-    params = params_or_fail(ctx, kernel_params.mul_params, qa.scale, qa.zero_point, qb.scale, qb.zero_point,
-                            qo.scale, qo.zero_point, activation, tensor=out)
+    params = params_or_fail(
+        ctx,
+        kernel_params.mul_params,
+        qa.scale,
+        qa.zero_point,
+        qb.scale,
+        qb.zero_point,
+        qo.scale,
+        qo.zero_point,
+        activation,
+        tensor=out,
+    )
     emit_broadcast_call(ctx, "ta_mul_s8", a, b, out, params)
     ctx.add_macs(out.num_elements)

@@ -7,8 +7,16 @@ from tinyaudio.compile import kernel_params
 from tinyaudio.compile.ops import OpContext, register
 
 _SHORT = {"INT8": "s8", "INT16": "s16", "INT32": "s32", "FLOAT32": "f32"}
-_REQUANTIZE = {("INT8", "INT8"), ("INT8", "INT16"), ("INT8", "INT32"), ("INT16", "INT8"), ("INT16", "INT16"),
-               ("INT16", "INT32"), ("INT32", "INT8"), ("INT32", "INT16")}
+_REQUANTIZE = {
+    ("INT8", "INT8"),
+    ("INT8", "INT16"),
+    ("INT8", "INT32"),
+    ("INT16", "INT8"),
+    ("INT16", "INT16"),
+    ("INT16", "INT32"),
+    ("INT32", "INT8"),
+    ("INT32", "INT16"),
+}
 
 
 @register("QUANTIZE")
@@ -26,8 +34,9 @@ def emit_quantize(ctx: OpContext) -> None:
     if (inp.type_name, out.type_name) not in _REQUANTIZE:
         ctx.fail(f"QUANTIZE from {inp.type_name} to {out.type_name} is not supported", out)
     qin = ctx.require_quant(inp)
-    params = kernel_params.requantize_params(out.num_elements, qin.scale, qin.zero_point, qout.scale,
-                                             qout.zero_point)
+    params = kernel_params.requantize_params(
+        out.num_elements, qin.scale, qin.zero_point, qout.scale, qout.zero_point
+    )
     struct = ctx.const_struct("ta_requantize_params_t", params)
     func = f"ta_requantize_{_SHORT[inp.type_name]}_{_SHORT[out.type_name]}"
     ctx.call(func, f"&{struct}", ctx.ptr(inp), ctx.ptr(out))

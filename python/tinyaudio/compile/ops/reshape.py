@@ -12,8 +12,12 @@ from tinyaudio.compile.ops import OpContext, register
 @register("RESHAPE", "SQUEEZE", "EXPAND_DIMS")
 def emit_reshape(ctx: OpContext) -> None:
     inp, out = ctx.input(0), ctx.output(0)
-    ctx.require(inp.type_name == out.type_name,
-                f"input is {inp.type_name} but output is {out.type_name}", out)
-    ctx.require(inp.num_elements == out.num_elements,
-                f"{inp.num_elements} input elements reshaped to {out.num_elements}", out)
+    ctx.require(
+        inp.type_name == out.type_name, f"input is {inp.type_name} but output is {out.type_name}", out
+    )
+    ctx.require(
+        inp.num_elements == out.num_elements,
+        f"{inp.num_elements} input elements reshaped to {out.num_elements}",
+        out,
+    )
     ctx.alias(0, 0)

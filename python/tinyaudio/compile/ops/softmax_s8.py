@@ -19,11 +19,17 @@ def emit_softmax(ctx: OpContext) -> None:
     qin, qout = ctx.require_quant(inp), ctx.require_quant(out)
     ctx.require(len(inp.shape) >= 1 and inp.shape == out.shape, "input and output shapes differ", out)
     if out.type_name == "INT8":
-        ctx.require(qout.zero_point == -128 and np.float32(qout.scale) == np.float32(1.0 / 256),
-                    "int8 softmax output must have scale 1/256 and zero point -128", out)
+        ctx.require(
+            qout.zero_point == -128 and np.float32(qout.scale) == np.float32(1.0 / 256),
+            "int8 softmax output must have scale 1/256 and zero point -128",
+            out,
+        )
     else:
-        ctx.require(qout.zero_point == -32768 and abs(qout.scale - 1.0 / 65536) <= 0.001 / 65536,
-                    "int16 softmax output must have scale 1/65536 and zero point -32768", out)
+        ctx.require(
+            qout.zero_point == -32768 and abs(qout.scale - 1.0 / 65536) <= 0.001 / 65536,
+            "int16 softmax output must have scale 1/65536 and zero point -32768",
+            out,
+        )
     opts = ctx.options(BuiltinOptionsType.SoftmaxOptions)
     beta = option_float(opts, SoftmaxOptionsField.BETA)
     params = params_or_fail(ctx, kernel_params.softmax_params, inp.shape, beta, qin.scale, tensor=inp)

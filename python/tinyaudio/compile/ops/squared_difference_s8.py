@@ -21,7 +21,16 @@ def emit_squared_difference(ctx: OpContext) -> None:
     ctx.options(BuiltinOptionsType.SquaredDifferenceOptions)  # no fields; another table type is refused
     require_tflm_broadcast_rank(ctx, a, b, out)
     require_broadcast_output(ctx, a, b, out)
-    params = params_or_fail(ctx, kernel_params.squared_difference_params, qa.scale, qa.zero_point,
-                            qb.scale, qb.zero_point, qo.scale, qo.zero_point, tensor=out)
+    params = params_or_fail(
+        ctx,
+        kernel_params.squared_difference_params,
+        qa.scale,
+        qa.zero_point,
+        qb.scale,
+        qb.zero_point,
+        qo.scale,
+        qo.zero_point,
+        tensor=out,
+    )
     emit_broadcast_call(ctx, "ta_squared_difference_s8", a, b, out, params)
     ctx.add_macs(out.num_elements)

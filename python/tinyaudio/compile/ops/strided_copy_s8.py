@@ -53,8 +53,11 @@ def _split_along(ctx: OpContext, inp_index: int, axis: int, sizes: list[int]) ->
         extent = list(inp.shape)
         extent[axis] = size
         params = params_or_fail(ctx, kernel_params.slice_view, inp.shape, begin, extent, tensor=out)
-        ctx.require(out.num_elements == inp.num_elements // max(inp.shape[axis], 1) * size,
-                    "output size does not match its piece", out)
+        ctx.require(
+            out.num_elements == inp.num_elements // max(inp.shape[axis], 1) * size,
+            "output size does not match its piece",
+            out,
+        )
         _copy_view(ctx, params, ctx.ptr(inp), k)
         start += size
     ctx.require(start == inp.shape[axis], f"pieces {sizes} do not cover axis {axis}", inp)
@@ -67,8 +70,11 @@ def emit_split(ctx: OpContext) -> None:
     inp = ctx.input(1)
     axis = axis_vals[0] + (len(inp.shape) if axis_vals[0] < 0 else 0)
     n = len(ctx.op.outputs)
-    ctx.require(0 <= axis < len(inp.shape) and inp.shape[axis] % n == 0,
-                f"axis {axis_vals[0]} of {list(inp.shape)} does not split into {n}", inp)
+    ctx.require(
+        0 <= axis < len(inp.shape) and inp.shape[axis] % n == 0,
+        f"axis {axis_vals[0]} of {list(inp.shape)} does not split into {n}",
+        inp,
+    )
     _split_along(ctx, 1, axis, [inp.shape[axis] // n] * n)
 
 

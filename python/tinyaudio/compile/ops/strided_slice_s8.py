@@ -29,8 +29,11 @@ def emit_strided_slice(ctx: OpContext) -> None:
         option_int(opts, f.ELLIPSIS_MASK), option_int(opts, f.NEW_AXIS_MASK), option_bool(opts, f.OFFSET),
         tensor=out,
     )  # fmt: skip
-    ctx.require(math.prod(out_shape) == out.num_elements,
-                f"output shape {list(out.shape)} does not match the slice {out_shape}", out)
+    ctx.require(
+        math.prod(out_shape) == out.num_elements,
+        f"output shape {list(out.shape)} does not match the slice {out_shape}",
+        out,
+    )
     ctx.require(out.num_elements > 0, "empty slices are not supported", out)
     struct = ctx.const_struct("ta_strided_slice_s8_params_t", params)
     ctx.use_kernel("ta_strided_copy_s8")

@@ -106,8 +106,9 @@ def check_bias(ctx: OpContext, bias: Tensor | None, channels: int) -> None:
         return
     ctx.require_type(bias, "INT32")
     ctx.require(bias.is_constant, "bias must be a constant tensor", bias)
-    ctx.require(bias.num_elements == channels,
-                f"bias has {bias.num_elements} values for {channels} channels", bias)
+    ctx.require(
+        bias.num_elements == channels, f"bias has {bias.num_elements} values for {channels} channels", bias
+    )
 
 
 def multiplier_arrays(ctx: OpContext, params: Params) -> dict[str, object]:
@@ -132,8 +133,11 @@ def emit_pool2d(ctx: OpContext, kernel: str) -> Params:
     ctx.require_type(inp, "INT8")
     ctx.require_type(out, "INT8")
     qin, qout = ctx.require_quant(inp), ctx.require_quant(out)
-    ctx.require(qin.zero_point == qout.zero_point and qin.scale == qout.scale,
-                "input and output quantization differ (pooling does not rescale)", out)
+    ctx.require(
+        qin.zero_point == qout.zero_point and qin.scale == qout.scale,
+        "input and output quantization differ (pooling does not rescale)",
+        out,
+    )
     n, _, _, c = require_4d(ctx, inp, "input")
     on, _, _, oc = require_4d(ctx, out, "output")
     ctx.require((on, oc) == (n, c), f"output batch/depth {on}/{oc} differ from input {n}/{c}", out)
@@ -161,20 +165,27 @@ def emit_pool2d(ctx: OpContext, kernel: str) -> Params:
 def require_broadcast_output(ctx: OpContext, a: Tensor, b: Tensor, out: Tensor) -> None:
     """The inputs' shapes broadcast, to as many elements as the output holds."""
     bshape = params_or_fail(ctx, kernel_params.broadcast_shape, a.shape, b.shape, tensor=out)
-    ctx.require(math.prod(bshape) == out.num_elements,
-                f"output shape {list(out.shape)} is not the broadcast shape {bshape}", out)
+    ctx.require(
+        math.prod(bshape) == out.num_elements,
+        f"output shape {list(out.shape)} is not the broadcast shape {bshape}",
+        out,
+    )
 
 
 def require_tflm_broadcast_rank(ctx: OpContext, a: Tensor, b: Tensor, out: Tensor) -> None:
     """MUL and SQUARED_DIFFERENCE: TFLM broadcasts unequal shapes up to 4-D only."""
     if tuple(a.shape) != tuple(b.shape):
         rank = MAX_TFLM_BROADCAST_RANK
-        ctx.require(max(len(a.shape), len(b.shape)) <= rank,
-                    f"broadcasting above {rank}-D is not supported by TFLM's {ctx.op.name}", out)
+        ctx.require(
+            max(len(a.shape), len(b.shape)) <= rank,
+            f"broadcasting above {rank}-D is not supported by TFLM's {ctx.op.name}",
+            out,
+        )
 
 
-def emit_broadcast_call(ctx: OpContext, kernel: str, a: Tensor, b: Tensor, out: Tensor,
-                        params: Params | None = None) -> None:
+def emit_broadcast_call(
+    ctx: OpContext, kernel: str, a: Tensor, b: Tensor, out: Tensor, params: Params | None = None
+) -> None:
     """Records `kernel([&params,] &shape, a, b, out)` for a two-input broadcasting kernel (the walk in
     firmware/runtime/support/ta_elementwise_s8.h) and offers the planner to run it in place."""
     shape = params_or_fail(ctx, kernel_params.broadcast_params, a.shape, b.shape, tensor=out)
@@ -190,8 +201,15 @@ def emit_broadcast_call(ctx: OpContext, kernel: str, a: Tensor, b: Tensor, out: 
             break
 
 
-def emit_elementwise_call(ctx: OpContext, func: str, c_type: str, params: Params, inp: Tensor, out: Tensor,
-                          kernel: str | None = None) -> None:
+def emit_elementwise_call(
+    ctx: OpContext,
+    func: str,
+    c_type: str,
+    params: Params,
+    inp: Tensor,
+    out: Tensor,
+    kernel: str | None = None,
+) -> None:
     """Records `func(&params, input, output, n)` for a one-input element-wise kernel (kernel file
     `kernel`, by default named as the function); element k is read before it is written, so the
     output may take the input's memory."""

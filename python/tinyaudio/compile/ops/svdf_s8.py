@@ -18,8 +18,11 @@ def emit_svdf(ctx: OpContext) -> None:
     ctx.require_type(out, "INT8")
     ctx.require_type(wf, "INT8")
     ctx.require_type(state, "INT16", "INT8")
-    ctx.require(wt.type_name == state.type_name,
-                f"time weights are {wt.type_name} but the state is {state.type_name}", wt)
+    ctx.require(
+        wt.type_name == state.type_name,
+        f"time weights are {wt.type_name} but the state is {state.type_name}",
+        wt,
+    )
     ctx.require(wf.is_constant and wt.is_constant, "SVDF weights must be constant", wf)
     ctx.require(state.is_variable, "the activation state must be a variable tensor", state)
     if bias is None:
@@ -43,13 +46,25 @@ def emit_svdf(ctx: OpContext) -> None:
     ctx.require(wt.shape[0] == num_filters, "time weights do not match the filter count", wt)
     ctx.require(out.shape == (batches, num_units), f"output must be [{batches}, {num_units}]", out)
     ctx.require(bias.num_elements == num_units, "bias does not match the unit count", bias)
-    ctx.require(state.shape == (batches, memory_size * num_filters),
-                f"state must be [{batches}, {memory_size * num_filters}]", state)
+    ctx.require(
+        state.shape == (batches, memory_size * num_filters),
+        f"state must be [{batches}, {memory_size * num_filters}]",
+        state,
+    )
 
     struct = ctx.const_struct("ta_svdf_s8_params_t", params)
     scratch = ctx.scratch(kernel_params.svdf_scratch_bytes(params))
     func = "ta_svdf_s8_s16state" if state.type_name == "INT16" else "ta_svdf_s8_s8state"
     ctx.use_kernel("ta_svdf_s8")
-    ctx.call(func, f"&{struct}", ctx.ptr(inp), ctx.ptr(wf), ctx.ptr(wt), ctx.ptr(bias), ctx.ptr(state),
-             f"(int32_t *){scratch}", ctx.ptr(out))
+    ctx.call(
+        func,
+        f"&{struct}",
+        ctx.ptr(inp),
+        ctx.ptr(wf),
+        ctx.ptr(wt),
+        ctx.ptr(bias),
+        ctx.ptr(state),
+        f"(int32_t *){scratch}",
+        ctx.ptr(out),
+    )
     ctx.add_macs(batches * num_filters * (input_size + memory_size))
