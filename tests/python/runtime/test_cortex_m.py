@@ -3,6 +3,7 @@ compiled model, raw int8 tensors through the firmware's tensor runner on mps2-an
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -12,13 +13,11 @@ from tests.support.random_tensors import random_inputs, random_weights
 from tests.support.runner import run_compiled
 from tests.support.tflite_builder import GraphBuilder
 
-from tinyaudio.emulate.tools import available
-
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.qemu,
     pytest.mark.skipif(
-        not available("qemu-system-arm", "arm-none-eabi-gcc", "cmake"),
+        not all(shutil.which(tool) for tool in ("qemu-system-arm", "arm-none-eabi-gcc", "cmake")),
         reason="needs qemu-system-arm, arm-none-eabi-gcc and cmake",
     ),
 ]
