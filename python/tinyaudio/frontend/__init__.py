@@ -5,18 +5,12 @@ run the C code through the `tinyaudio._frontend` extension (imported on first us
 """
 
 from tinyaudio.frontend.config import (
-    ALL_PRESET_NAMES,
     FORMAT_VERSION,
     PRESET_NAMES,
-    AnyFrontendConfig,
     FrontendConfig,
-    any_preset,
     c_fields,
     config_fields_c,
-    config_from_dict,
-    config_from_json,
     frames_for_samples,
-    load_config,
     preset,
 )
 from tinyaudio.frontend.features import (
@@ -36,6 +30,14 @@ from tinyaudio.frontend.micro import (
     micro_preset,
     micro_state_bytes,
     micro_tables_to_c,
+)
+from tinyaudio.frontend.presets import (
+    ALL_PRESET_NAMES,
+    AnyFrontendConfig,
+    any_preset,
+    config_from_dict,
+    config_from_json,
+    load_config,
 )
 from tinyaudio.frontend.tables import config_to_c, frontend_tables, tables_to_c
 
