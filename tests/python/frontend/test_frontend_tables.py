@@ -110,7 +110,7 @@ def _c_array(source: str, name: str) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))
 def test_printed_numbers_are_the_extension_numbers(name: str) -> None:
-    """Python prints float32 values with 9 significant digits: parsing them back gives the same bits."""
+    """Python prints float32 values in cgen's shortest round-trip form: parsing them gives the same bits."""
     config = CONFIGS[name]
     tables = frontend_tables(config)
     source = tables_to_c(config, name="t")
