@@ -8,6 +8,7 @@ from typing import Any
 
 from tinyaudio.compile.codegen import GeneratedSources, generate
 from tinyaudio.compile.graph import check_graph, io_tensors
+from tinyaudio.compile.head_export import add_head
 from tinyaudio.compile.ir import Model, Tensor
 from tinyaudio.compile.ops import LoweredOp, lower_op
 from tinyaudio.compile.planner import MemoryPlan, plan_memory
@@ -84,8 +85,10 @@ def _io_entry(t: Tensor) -> dict[str, Any]:
 def _quant_entry(t: Tensor) -> dict[str, Any] | None:
     if t.quant is None:
         return None
-    return {"scale": list(t.quant.scales) if t.quant.per_channel else t.quant.scale,
-            "zero_point": list(t.quant.zero_points) if t.quant.per_channel else t.quant.zero_point}
+    return {
+        "scale": list(t.quant.scales) if t.quant.per_channel else t.quant.scale,
+        "zero_point": list(t.quant.zero_points) if t.quant.per_channel else t.quant.zero_point,
+    }
 
 
 def resolve_embedding(model: Model, spec: str) -> Tensor:
@@ -176,6 +179,8 @@ def compile_tflite(
     manifest["embedding"] = _io_entry(emb) if emb else None
     if micro_rule is not None:
         manifest["frontend_input"] = micro_rule.to_dict()
+    if emb is not None:  # the trainable head for on-device learning (firmware/ondevice)
+        manifest["head"] = add_head(sources, model, emb, frontend_dict)
     return CompiledModel(model=model, lowered=lowered, plan=plan, sources=sources, manifest=manifest)
 
 
@@ -231,8 +236,13 @@ def _manifest(
         "macs": sum(low.macs for low in lowered),
         "ops": ops,
         "op_sequence": [
-            {"index": low.op.index, "op": low.op.name, "macs": low.macs,
-             "inputs": [i for i in low.op.inputs], "outputs": list(low.op.outputs)}
+            {
+                "index": low.op.index,
+                "op": low.op.name,
+                "macs": low.macs,
+                "inputs": [i for i in low.op.inputs],
+                "outputs": list(low.op.outputs),
+            }
             for low in lowered
         ],
         "tflite_bytes": model.tflite_bytes,
