@@ -19,9 +19,15 @@ typedef enum {
 } ta_platform_status_t;
 
 /* Bytes of non-volatile storage the platform offers (erase sets 0xFF, writes only clear bits,
- * as on NOR flash). */
-#define TA_PLATFORM_STORAGE_BYTES 8192u
+ * as on NOR flash). Sized for the on-device head's two slots (firmware/ondevice/ta_head_store.h): each
+ * 9 sectors, enough for the largest head record of the default build, 16 classes x 128-value embedding
+ * (8,692 bytes). A build may override both. */
+#ifndef TA_PLATFORM_STORAGE_BYTES
+#define TA_PLATFORM_STORAGE_BYTES 18432u
+#endif
+#ifndef TA_PLATFORM_STORAGE_SECTOR_BYTES
 #define TA_PLATFORM_STORAGE_SECTOR_BYTES 1024u
+#endif
 
 /* Opens the sample source and the result sink. argv[1] = PCM input, argv[2] = result output
  * on the host and QEMU platforms (file names; under QEMU they pass through semihosting). */
