@@ -9,11 +9,12 @@
 ta_head_hparams_t ta_head_default_hparams(void)
 {
     ta_head_hparams_t hp;
-    hp.learning_rate = 0.05f;
+    hp.learning_rate = 0.02f;
     hp.l2 = 1e-4f;
     hp.clip_norm = 10.0f;
     hp.momentum = 0.0f;
     hp.reject_confidence = 0.95f;
+    hp.imprint_margin = 1.5f;
     return hp;
 }
 
@@ -26,6 +27,7 @@ ta_status_t ta_head_check_hparams(const ta_head_hparams_t *hp)
     TA_PRECONDITION(hp->clip_norm >= 0.0f && hp->clip_norm <= 1e6f, TA_ERR_PARAM);
     TA_PRECONDITION(hp->momentum >= 0.0f && hp->momentum < 1.0f, TA_ERR_PARAM);
     TA_PRECONDITION(hp->reject_confidence > 0.0f && hp->reject_confidence <= 2.0f, TA_ERR_PARAM);
+    TA_PRECONDITION(hp->imprint_margin >= 0.0f && hp->imprint_margin <= 100.0f, TA_ERR_PARAM);
 #if !TA_HEAD_MOMENTUM
     TA_PRECONDITION(hp->momentum == 0.0f, TA_ERR_UNSUPPORTED);
 #endif
@@ -74,6 +76,8 @@ ta_status_t ta_head_reset(ta_head_t *head)
     head->learned = 0u;
     head->imprinting = 0u;
     head->imprint_count = 0u;
+    head->observed = 0u;
+    memset(head->mean, 0, sizeof head->mean);
     memset(head->counts, 0, sizeof head->counts);
     memset(head->labels, 0, sizeof head->labels);
     memset(head->b, 0, sizeof head->b);
@@ -204,6 +208,28 @@ static float head_sqrt(float v)
     return r;
 }
 
+/* mean += (x - mean) / n over head->x */
+static void observe_x(ta_head_t *head)
+{
+    if (head->observed < 0xFFFFFFFFu) {
+        head->observed++;
+    }
+    const uint32_t n = head->observed < TA_HEAD_MEAN_WINDOW ? head->observed : TA_HEAD_MEAN_WINDOW;
+    const float inv = 1.0f / (float)n;
+    for (uint32_t j = 0; j < head->dim; ++j) {
+        head->mean[j] = head->mean[j] + (head->x[j] - head->mean[j]) * inv;
+    }
+}
+
+ta_status_t ta_head_observe(ta_head_t *head, const int8_t *embedding)
+{
+    TA_PRECONDITION(head != NULL && embedding != NULL, TA_ERR_NULL);
+    TA_PRECONDITION(head->factory != NULL, TA_ERR_STATE);
+    dequantize(head, embedding);
+    observe_x(head);
+    return TA_OK;
+}
+
 ta_status_t ta_head_update(ta_head_t *head, const int8_t *embedding, uint32_t label, ta_head_outcome_t *outcome)
 {
     TA_PRECONDITION(head != NULL && embedding != NULL && outcome != NULL, TA_ERR_NULL);
@@ -212,6 +238,7 @@ ta_status_t ta_head_update(ta_head_t *head, const int8_t *embedding, uint32_t la
     const uint32_t dim = head->dim;
     const uint32_t classes = head->classes;
     dequantize(head, embedding);
+    observe_x(head);
     const uint32_t best = forward(head);
     if (best != label && head->p[best] >= head->hp.reject_confidence) {
         head->rejected++;
@@ -315,10 +342,14 @@ ta_status_t ta_head_imprint_end(ta_head_t *head, uint32_t *new_class)
         memset(head->labels[c], 0, TA_HEAD_LABEL_BYTES);
         return TA_ERR_STATE;
     }
-    /* mean embedding: x = acc / K */
+    /* mean embedding of the examples: x = acc / K */
     const float inv_k = 1.0f / (float)head->imprint_count;
     for (uint32_t j = 0; j < dim; ++j) {
         head->x[j] = head->acc[j] * inv_k;
+    }
+    /* direction: from the mean of what the device heard to the examples' mean (kept in acc) */
+    for (uint32_t j = 0; j < dim; ++j) {
+        head->acc[j] = head->observed > 0u ? head->x[j] - head->mean[j] : head->x[j];
     }
     /* target norm: the mean L2 norm of the existing rows */
     float norms = 0.0f;
@@ -326,15 +357,15 @@ ta_status_t ta_head_imprint_end(ta_head_t *head, uint32_t *new_class)
         norms = norms + head_sqrt(sum_squares(&head->w[k * dim], dim));
     }
     const float target = norms / (float)c;
-    const float mean_norm = head_sqrt(sum_squares(head->x, dim));
-    const float scale = mean_norm > 0.0f ? target / mean_norm : 0.0f;
+    const float dir_norm = head_sqrt(sum_squares(head->acc, dim));
+    const float scale = dir_norm > 0.0f ? target / dir_norm : 0.0f;
     float *row = &head->w[c * dim];
     float self = 0.0f;
     for (uint32_t j = 0; j < dim; ++j) {
-        row[j] = head->x[j] * scale;
+        row[j] = head->acc[j] * scale;
         self = self + row[j] * head->x[j];
     }
-    /* the strongest existing logit at the mean */
+    /* the strongest existing logit at the examples' mean */
     float strongest = 0.0f;
     for (uint32_t k = 0; k < c; ++k) {
         const float *r = &head->w[k * dim];
@@ -346,7 +377,7 @@ ta_status_t ta_head_imprint_end(ta_head_t *head, uint32_t *new_class)
             strongest = z;
         }
     }
-    head->b[c] = strongest - self;
+    head->b[c] = (strongest - self) + head->hp.imprint_margin;
 #if TA_HEAD_MOMENTUM
     memset(&head->vw[c * dim], 0, dim * sizeof(float));
     head->vb[c] = 0.0f;

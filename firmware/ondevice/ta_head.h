@@ -13,9 +13,11 @@
  *   g = p - onehot(label), clipped so that the data gradient's L2 norm ||g|| * sqrt(||x||^2 + 1) is at
  *       most clip_norm
  *   dW = g x^T + l2 W,  db = g;   v = momentum v + d;   W -= lr v,  b -= lr vb
- * New classes by weight imprinting (ta_head_imprint_*): the new row is the mean embedding of K examples,
- * scaled to the mean norm of the existing rows, and its bias puts the new class level with the strongest
- * existing class at that mean.
+ * New classes by weight imprinting (ta_head_imprint_*): the new row points from the mean of the embeddings
+ * the device has heard (ta_head_observe; a running mean over the last TA_HEAD_MEAN_WINDOW) to the mean
+ * of the K examples, scaled to the mean norm of the existing rows; its bias puts the new class
+ * imprint_margin above the strongest existing class at the examples' mean. With nothing heard yet the
+ * row is the examples' mean itself.
  *
  * Arithmetic is float32 only, in a fixed order, with no fused multiply-add (-ffp-contract=off): the numpy
  * mirror (python/tinyaudio/ondevice/head.py) repeats it operation for operation.
@@ -39,6 +41,9 @@
 #ifndef TA_HEAD_MOMENTUM
 #define TA_HEAD_MOMENTUM 0 /* 1: keep a velocity per weight (doubles the head's RAM) */
 #endif
+#ifndef TA_HEAD_MEAN_WINDOW
+#define TA_HEAD_MEAN_WINDOW 256u /* the running mean of heard embeddings forgets after about this many */
+#endif
 #define TA_HEAD_LABEL_BYTES 16u /* one label, NUL-padded (at most 15 characters) */
 #define TA_HEAD_DEVICE_ID_BYTES 16u
 
@@ -60,6 +65,7 @@ typedef struct {
     float clip_norm;          /* > 0: the data gradient's L2 norm is clipped to it; 0: no clipping */
     float momentum;           /* [0, 1); non-zero needs TA_HEAD_MOMENTUM */
     float reject_confidence;  /* (0, 1]: reject a contradicted prediction this sure; > 1: never reject */
+    float imprint_margin;     /* [0, 100]: logit margin of an imprinted class at its examples' mean */
 } ta_head_hparams_t;
 
 typedef enum {
@@ -77,6 +83,7 @@ typedef struct {
     uint32_t imprint_count;
     uint32_t updates;              /* since boot: applied updates */
     uint32_t rejected;             /* since boot: samples the guard rejected */
+    uint32_t observed;             /* embeddings in the running mean (since boot or reset) */
     uint32_t counts[TA_HEAD_MAX_CLASSES];  /* samples learned per class (persisted) */
     char labels[TA_HEAD_MAX_CLASSES][TA_HEAD_LABEL_BYTES];
     float b[TA_HEAD_MAX_CLASSES];
@@ -87,6 +94,7 @@ typedef struct {
 #endif
     float x[TA_HEAD_MAX_DIM];      /* dequantized embedding of the last call */
     float acc[TA_HEAD_MAX_DIM];    /* imprinting: sum of the new class's embeddings */
+    float mean[TA_HEAD_MAX_DIM];   /* running mean of the embeddings heard (ta_head_observe) */
     float p[TA_HEAD_MAX_CLASSES];  /* float path: probabilities of the last call */
 } ta_head_t;
 
@@ -102,7 +110,8 @@ ta_status_t ta_head_init(ta_head_t *head, const ta_head_factory_t *factory, cons
 
 ta_status_t ta_head_set_hparams(ta_head_t *head, const ta_head_hparams_t *hp);
 
-/* Back to the factory head: weights, labels (imprinted classes removed), counts 0, learned 0. */
+/* Back to the factory head: weights, labels (imprinted classes removed), counts 0, learned 0, the
+ * running mean emptied. */
 ta_status_t ta_head_reset(ta_head_t *head);
 
 /* The label for one embedding. With model_scores (the model's int8 output, model_count values) and a
@@ -111,8 +120,12 @@ ta_status_t ta_head_reset(ta_head_t *head);
 ta_status_t ta_head_classify(ta_head_t *head, const int8_t *embedding, const int8_t *model_scores,
                              uint32_t model_count, int32_t *label);
 
-/* One SGD step towards `label`. TA_ERR_PARAM for a label outside [0, classes) (the sample is refused,
- * nothing changes); *outcome says whether the guard rejected it. */
+/* Adds one heard embedding to the running mean: mean += (x - mean) / min(observed, TA_HEAD_MEAN_WINDOW).
+ * The app calls it for what the device hears (not for evaluation clips); ta_head_update calls it too. */
+ta_status_t ta_head_observe(ta_head_t *head, const int8_t *embedding);
+
+/* One SGD step towards `label` (the embedding is observed first). TA_ERR_PARAM for a label outside
+ * [0, classes) (the sample is refused, nothing changes); *outcome says whether the guard rejected it. */
 ta_status_t ta_head_update(ta_head_t *head, const int8_t *embedding, uint32_t label, ta_head_outcome_t *outcome);
 
 /* Adds a class from K >= 1 examples: begin with its name (1..15 characters, not an existing label;

@@ -19,6 +19,9 @@ from tinyaudio.cli import run_cmd as _run_cmd  # noqa: E402,F401  isort: skip
 from tinyaudio.cli import train_cmd as _train_cmd  # noqa: E402,F401  isort: skip
 from tinyaudio.cli import eval_cmd as _eval_cmd  # noqa: E402,F401  isort: skip
 from tinyaudio.cli import boards_cmd as _boards_cmd  # noqa: E402,F401  isort: skip
+from tinyaudio.cli import adapt_cmd as _adapt_cmd  # noqa: E402,F401  isort: skip
+from tinyaudio.cli import head_cmd as _head_cmd  # noqa: E402,F401  isort: skip
+from tinyaudio.cli import fleet_cmd as _fleet_cmd  # noqa: E402,F401  isort: skip
 
 
 def _version(value: bool) -> None:

@@ -24,6 +24,8 @@ EXIT_CMDLINE = 60
 PROBES = {
     "frontend": ("ta_probe_frontend_begin", "ta_probe_frontend_end"),
     "model": ("ta_probe_model_begin", "ta_probe_model_end"),
+    # one on-device head update (firmware/ondevice/ta_head_probe.c; only in the ta_adapt program)
+    "head_update": ("ta_probe_head_update_begin", "ta_probe_head_update_end"),
 }
 
 

@@ -18,6 +18,7 @@ from tinyaudio.errors import TinyaudioError
 F32 = np.float32
 MAX_CLASSES = 16  # TA_HEAD_MAX_CLASSES of the default build
 MAX_DIM = 128  # TA_HEAD_MAX_DIM
+MEAN_WINDOW = 256  # TA_HEAD_MEAN_WINDOW
 LABEL_BYTES = 16  # TA_HEAD_LABEL_BYTES (at most 15 characters)
 
 _LOG2E = F32(1.44269502)
@@ -82,11 +83,12 @@ def sum_squares(v: np.ndarray) -> F32:
 class HParams:
     """ta_head_hparams_t; the defaults are ta_head_default_hparams()."""
 
-    learning_rate: float = 0.05
+    learning_rate: float = 0.02
     l2: float = 1e-4
     clip_norm: float = 10.0
     momentum: float = 0.0
     reject_confidence: float = 0.95
+    imprint_margin: float = 1.5
 
     def check(self) -> HParams:
         """Raises HeadError for values ta_head_check_hparams refuses."""
@@ -96,12 +98,14 @@ class HParams:
             and 0.0 <= self.clip_norm <= 1e6
             and 0.0 <= self.momentum < 1.0
             and 0.0 < self.reject_confidence <= 2.0
+            and 0.0 <= self.imprint_margin <= 100.0
         )
         if not ok:
             raise HeadError(f"head hyperparameters out of range: {self}")
         return self
 
     def as_f32(self) -> tuple[F32, F32, F32, F32, F32]:
+        """(learning rate, l2, clip norm, momentum, reject confidence) as float32."""
         return (
             F32(self.learning_rate),
             F32(self.l2),
@@ -155,6 +159,8 @@ class Head:
     vw: np.ndarray = field(init=False)
     vb: np.ndarray = field(init=False)
     counts: np.ndarray = field(init=False)
+    mean: np.ndarray = field(init=False)
+    observed: int = field(init=False)
     labels: list[str] = field(init=False)
     learned: bool = field(init=False)
     updates: int = 0
@@ -184,12 +190,15 @@ class Head:
         self.counts = np.zeros(self.factory.classes, dtype=np.uint32)
         self.labels = list(self.factory.labels)
         self.learned = False
+        self.mean = np.zeros(self.dim, dtype=F32)
+        self.observed = 0
 
     def copy(self) -> Head:
         other = replace(self)
         other.w, other.b = self.w.copy(), self.b.copy()
         other.vw, other.vb = self.vw.copy(), self.vb.copy()
         other.counts, other.labels = self.counts.copy(), list(self.labels)
+        other.mean = self.mean.copy()
         other.learned = self.learned
         return other
 
@@ -226,12 +235,22 @@ class Head:
         )
         return np.argmax(x @ self.w.T + self.b, axis=1)
 
+    def _observe_x(self, x: np.ndarray) -> None:
+        self.observed += 1
+        inv = F32(1.0) / F32(min(self.observed, MEAN_WINDOW))
+        self.mean = self.mean + (x - self.mean) * inv
+
+    def observe(self, q: np.ndarray) -> None:
+        """ta_head_observe: one heard embedding into the running mean."""
+        self._observe_x(self.dequantize(q))
+
     def update(self, q: np.ndarray, label: int) -> bool:
         """ta_head_update: one SGD step; False when the bad-label guard rejected the sample."""
         if not 0 <= int(label) < self.classes:
             raise HeadError(f"label {label} is outside the head's {self.classes} classes")
         lr, l2, clip, mu, reject = self.hp.as_f32()
         x = self.dequantize(q)
+        self._observe_x(x)
         best, p = self.forward(x)
         if best != label and p[best] >= reject:
             self.rejected += 1
@@ -270,18 +289,20 @@ class Head:
         for q in embeddings:
             acc = acc + self.dequantize(q)
         x = acc * (F32(1.0) / F32(len(embeddings)))
+        direction = x - self.mean if self.observed > 0 else x
         c = self.classes
         norms = F32(0.0)
         for k in range(c):
             norms = F32(norms + sqrtf(sum_squares(self.w[k])))
         target = F32(norms / F32(c))
-        mean_norm = sqrtf(sum_squares(x))
-        scale = F32(target / mean_norm) if mean_norm > F32(0.0) else F32(0.0)
-        row = x * scale
+        dir_norm = sqrtf(sum_squares(direction))
+        scale = F32(target / dir_norm) if dir_norm > F32(0.0) else F32(0.0)
+        row = direction * scale
         own = F32(seq_sum(row * x))
         strongest = F32(np.max(self.logits(x)))
+        bias = F32(F32(strongest - own) + F32(self.hp.imprint_margin))
         self.w = np.concatenate([self.w, row[None, :]]).astype(F32)
-        self.b = np.concatenate([self.b, [F32(strongest - own)]]).astype(F32)
+        self.b = np.concatenate([self.b, [bias]]).astype(F32)
         self.vw = np.concatenate([self.vw, np.zeros((1, self.dim), F32)])
         self.vb = np.concatenate([self.vb, [F32(0.0)]]).astype(F32)
         self.counts = np.concatenate([self.counts, [np.uint32(len(embeddings))]]).astype(np.uint32)

@@ -97,7 +97,9 @@ def _label_bytes(label: str) -> bytes:
 
 
 def _hp_bytes(hp: HParams) -> bytes:
-    return struct.pack("<5f", hp.learning_rate, hp.l2, hp.clip_norm, hp.momentum, hp.reject_confidence)
+    return struct.pack(
+        "<6f", hp.learning_rate, hp.l2, hp.clip_norm, hp.momentum, hp.reject_confidence, hp.imprint_margin
+    )
 
 
 def write_stream(path: Path, factory: Factory, hp: HParams, ops: Sequence[Op]) -> None:
@@ -134,6 +136,8 @@ def write_stream(path: Path, factory: Factory, hp: HParams, ops: Sequence[Op]) -
             parts.append(struct.pack("<I", 6))
         elif kind == "hparams":
             parts.append(struct.pack("<I", 7) + _hp_bytes(op[1]))
+        elif kind == "observe":
+            parts.append(struct.pack("<I", 9) + np.asarray(op[1], np.int8).tobytes())
         elif kind == "record":
             parts.append(struct.pack("<II", 8, op[1]) + op[2].encode("ascii").ljust(16, b"\0")[:16])
         else:
@@ -203,6 +207,9 @@ def replay_numpy(factory: Factory, hp: HParams, ops: Sequence[Op]) -> tuple[dict
             head.hp = op[1].check()
             results.append(0)
         elif kind == "record":
+            results.append(0)
+        elif kind == "observe":
+            head.observe(op[1])
             results.append(0)
         else:
             raise ValueError(kind)

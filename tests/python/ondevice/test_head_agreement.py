@@ -89,7 +89,7 @@ def test_imprint_classify_reset_agree(tmp_path: Path) -> None:
     rng = np.random.default_rng(3)
     factory = random_factory(rng, classes=6)
     e, y = class_embeddings(rng, factory, 300, classes=8)  # classes 6 and 7 are new to the model
-    ops: list = []
+    ops: list = [("observe", q) for q in e[:20]]  # imprinting centres on what the device heard
     for new in (6, 7):
         ops.append(("imprint_begin", f"new{new}"))
         ops += [("imprint_add", q) for q in e[y == new][:5]]
@@ -108,8 +108,8 @@ def test_imprint_classify_reset_agree(tmp_path: Path) -> None:
     c = run_stream(tmp_path, factory, HParams(), ops)
     n, _ = replay_numpy(factory, HParams(), ops)
     assert c["results"] == n["results"]
-    assert c["results"][6] == 6 and c["results"][13] == 7
-    assert c["results"][14:18] == [16 * TA_ERR_PARAM, 16 * TA_ERR_PARAM, 0, -16 * TA_ERR_STATE]
+    assert c["results"][26] == 6 and c["results"][33] == 7
+    assert c["results"][34:38] == [16 * TA_ERR_PARAM, 16 * TA_ERR_PARAM, 0, -16 * TA_ERR_STATE]
     assert c["results"][-3] == 16 * TA_ERR_PARAM
     assert c["results"][-1] == int(np.argmax(scores[1]))  # after a reset: the int8 path again
     assert np.array_equal(c["w"].view(np.uint32), n["w"].view(np.uint32))

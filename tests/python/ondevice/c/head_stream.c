@@ -7,15 +7,16 @@
  *
  * IN.bin (little-endian): u32 classes, u32 dim, f32 input_scale, i32 input_zero_point, u32 has_bias,
  * i8 weights[classes*dim], f32 scales[classes], i32 bias[classes] (if has_bias), char labels[classes][16],
- * u8 model_sha256[32], u8 frontend_sha256[32], f32 hparams[5], u32 n_ops, then n_ops operations:
+ * u8 model_sha256[32], u8 frontend_sha256[32], f32 hparams[6], u32 n_ops, then n_ops operations:
  *   1 update:        u32 label, i8 embedding[dim]
  *   2 classify:      i8 embedding[dim], i8 model_scores[classes]
  *   3 imprint begin: char label[16]
  *   4 imprint add:   i8 embedding[dim]
  *   5 imprint end
  *   6 reset
- *   7 hparams:       f32 hparams[5]
+ *   7 hparams:       f32 hparams[6]
  *   8 record:        u32 seq, char device_id[16] -> appends the record's bytes to RECORD.bin (argv[3])
+ *   9 observe:       i8 embedding[dim]
  * OUT.bin: i32 result per operation (status * 16 + outcome / label / new class), then u32 classes,
  * u32 learned, f32 w[classes*dim], f32 b[classes], u32 counts[classes]. */
 #include <stdio.h>
@@ -67,13 +68,14 @@ static void put(const void *src, size_t n)
 
 static void get_hparams(ta_head_hparams_t *hp)
 {
-    float v[5];
+    float v[6];
     get(v, sizeof v);
     hp->learning_rate = v[0];
     hp->l2 = v[1];
     hp->clip_norm = v[2];
     hp->momentum = v[3];
     hp->reject_confidence = v[4];
+    hp->imprint_margin = v[5];
 }
 
 static ta_status_t file_write(void *ctx, uint32_t offset, const void *src, size_t count)
@@ -175,6 +177,10 @@ int main(int argc, char **argv)
             result = (int32_t)ta_head_set_hparams(&head, &h) * 16;
             break;
         }
+        case 9:
+            get(embedding, head.dim);
+            result = (int32_t)ta_head_observe(&head, embedding) * 16;
+            break;
         case 8: {
             uint32_t seq = get_u32();
             uint8_t device_id[TA_HEAD_DEVICE_ID_BYTES];
