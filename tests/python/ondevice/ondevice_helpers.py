@@ -255,3 +255,38 @@ def class_embeddings(
     y = rng.integers(0, k, size=n)
     e = np.clip(np.rint(protos[y] + rng.normal(0, noise, size=(n, factory.dim))), -128, 127).astype(np.int8)
     return e, y.astype(np.int64)
+
+
+def build_m0plus_program(sources: Sequence[Path], name: str) -> Path:
+    """`sources` compiled for Cortex-M0+ (ARMv6-M, no FPU: soft float from libgcc), linked with the QEMU
+    platform (compiled for the M4 without FPU, its startup needs ARMv7-M) into an ELF that runs on qemu-m4:
+    ARMv6-M code is a subset of ARMv7-M, so the M4 machine executes exactly the M0+ instructions."""
+    fw = firmware_dir()
+    qemu_dir = fw / "platform" / "qemu"
+    gcc = cbuild.require("arm-none-eabi-gcc")
+    objs = []
+    for n in ("ta_startup.c", "ta_semihost.c", "ta_syscalls.c"):
+        objs.append(
+            cbuild.compile_executable(
+                [qemu_dir / n],
+                n + ".o",
+                include_dirs=[qemu_dir, fw / "platform"],
+                cc=gcc,
+                libs=(),
+                flags=("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft", "-O2", "-c"),
+            )
+        )
+    flags = (
+        *cbuild.cortex_m_flags("cortex-m0plus"),
+        "-O2",
+        "-ffp-contract=off",
+        "--specs=rdimon.specs",
+        "-nostartfiles",
+        f"-L{qemu_dir}",
+        "-Tmps2_an386.ld",
+        "-Wl,--defsym=TA_STACK_SIZE=16384",
+        "-Wl,--defsym=TA_HEAP_SIZE=16384",
+    )
+    return cbuild.compile_executable(
+        [*sources, *objs], name, include_dirs=include_dirs(), flags=flags, cc=gcc
+    )

@@ -195,3 +195,19 @@ def test_crc32_matches_zlib(tmp_path: Path) -> None:
     exe = build_program([C_DIR / "crc32_test.c", *ondevice_sources("ta_crc32.c")], "crc32_test")
     _, out = run_program(exe, "host", [str(tmp_path / "blob")])
     assert f"TA_CRC32 {zlib.crc32(data):08x} {len(data)}" in out
+
+
+def test_fpu_less_cortex_m0plus_code_is_bit_identical(tmp_path: Path) -> None:
+    """The head built for Cortex-M0+ (no FPU: libgcc's soft float) gives the mirror's weights bit for bit."""
+    from ondevice_helpers import build_m0plus_program
+
+    exe = build_m0plus_program(
+        [C_DIR / "head_stream.c", *ondevice_sources(*HEAD_SOURCES)], "head_stream_m0plus"
+    )
+    factory, ops = update_stream(9, n=300, noise_labels=0.2)
+    write_stream(tmp_path / "in.bin", factory, HParams(), ops)
+    run_program(exe, "qemu-m4", [str(tmp_path / "in.bin"), str(tmp_path / "out.bin")])
+    c = read_output(tmp_path / "out.bin", len(ops), factory.dim)
+    n, _ = replay_numpy(factory, HParams(), ops)
+    assert c["results"] == n["results"]
+    assert np.array_equal(c["w"].view(np.uint32), n["w"].view(np.uint32))
