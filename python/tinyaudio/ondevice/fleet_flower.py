@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # flwr is imported only when the apps are built
 MISSING_FLWR = (
     "the Flower engine needs flwr in its own environment: "
     "`python -m venv .venv-fleet && .venv-fleet/bin/pip install 'flwr[simulation]==1.42.0' numpy && "
-    ".venv-fleet/bin/pip install --no-deps -e .` (or `make fleet-env`), then set TINYAUDIO_FLEET_PYTHON; "
+    ".venv-fleet/bin/pip install --no-deps -e .` then set TINYAUDIO_FLEET_PYTHON; "
     "or use --engine numpy"
 )
 

@@ -18,6 +18,7 @@ def adapt_model(datasets_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     from tinyaudio.compile.compiler import compile_model
     from tinyaudio.data import extract_features, open_dataset
     from tinyaudio.frontend import preset
+    from tinyaudio.manifest import write_manifest
     from tinyaudio.models import build_model
     from tinyaudio.quantize.export import convert_int8, representative_subset
 
@@ -52,6 +53,8 @@ def adapt_model(datasets_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     compile_model(
         out / "model_int8.tflite", out / "c", labels=list(ds.labels), frontend=cfg, embedding="auto"
     )
+    # beside the .tflite, what `tinyaudio train` writes: MODEL may also be this run directory
+    write_manifest(out, {"labels": list(ds.labels), "frontend": cfg.to_dict(), "metrics": {}}, "training-run")
     return AdaptModel(out / "c", fsdd, list(ds.labels))
 
 

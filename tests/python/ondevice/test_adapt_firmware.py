@@ -307,3 +307,17 @@ def test_labels_the_model_lacks_need_allow_new_classes(
     assert r["new_classes"] == ["seven"] and r["n_train"] == 8
     # 5 examples imprinted, then each of the 8 clips is one update unless the guard rejects it
     assert int(rec.counts.sum()) == 5 + r["updates"] and r["updates"] + r["rejected_by_guard"] == 8
+
+
+def test_a_training_run_directory_is_compiled_with_its_head(adapt_model: AdaptModel) -> None:
+    from tinyaudio.ondevice.factory import compiled_for_adapt
+
+    run_dir = adapt_model.model_dir.parent
+    compiled = compiled_for_adapt(run_dir)
+    assert compiled != adapt_model.model_dir and (compiled / "model.c").is_file()
+    a, b = factory_from_compiled(compiled), factory_from_compiled(adapt_model.model_dir)
+    assert (
+        a.model_sha256 == b.model_sha256 and a.frontend_sha256 == b.frontend_sha256 and a.labels == b.labels
+    )
+    assert np.array_equal(a.weights, b.weights) and np.array_equal(a.weight_scales, b.weight_scales)
+    assert compiled_for_adapt(run_dir) == compiled  # cached
