@@ -7,6 +7,8 @@
 # learned head survives the program, and power cuts can be simulated (firmware/platform/ta_storage_file.h).
 set(TA_HEAD_MAX_CLASSES 16 CACHE STRING "Most classes the on-device head holds (factory + added on the device)")
 option(TA_HEAD_MOMENTUM "Keep a momentum buffer per head weight (doubles the head's RAM)" OFF)
+# The emulated flash of the host and QEMU adapt builds: two 9 KB slots, room for 16 classes x 128 values.
+set(TA_ADAPT_STORAGE_BYTES 18432 CACHE STRING "Emulated storage of ta_adapt (bytes, whole 1 KB sectors)")
 
 if(TA_MODEL_H MATCHES "TA_MODEL_HAS_HEAD[ \t]+1" AND TA_MODEL_H MATCHES "TA_MODEL_HAS_FRONTEND[ \t]+1")
     string(REGEX MATCH "TA_MODEL_HEAD_DIM[ \t]+([0-9]+)" _ta_dim_match "${TA_MODEL_H}")
@@ -22,7 +24,8 @@ if(TA_MODEL_H MATCHES "TA_MODEL_HAS_HEAD[ \t]+1" AND TA_MODEL_H MATCHES "TA_MODE
     add_library(ta_ondevice STATIC ${TA_ONDEVICE_SOURCES})
     target_compile_options(ta_ondevice PUBLIC -ffp-contract=off)
     target_compile_definitions(ta_ondevice PUBLIC TA_HEAD_MAX_CLASSES=${TA_HEAD_MAX_CLASSES}u
-                                                  TA_HEAD_MAX_DIM=${TA_HEAD_DIM}u TA_HEAD_MOMENTUM=${_ta_momentum})
+                                                  TA_HEAD_MAX_DIM=${TA_HEAD_DIM}u TA_HEAD_MOMENTUM=${_ta_momentum}
+                                                  TA_PLATFORM_STORAGE_BYTES=${TA_ADAPT_STORAGE_BYTES}u)
     target_include_directories(ta_ondevice PUBLIC ${TA_FW}/ondevice ${TA_FW}/runtime ${TA_FW}/platform)
 
     # The platform with file-backed storage in place of the RAM one.
@@ -33,11 +36,13 @@ if(TA_MODEL_H MATCHES "TA_MODEL_HAS_HEAD[ \t]+1" AND TA_MODEL_H MATCHES "TA_MODE
                                             ${TA_FW}/platform/qemu/ta_startup.c ${TA_FW}/platform/qemu/ta_semihost.c
                                             ${TA_FW}/platform/qemu/ta_syscalls.c)
         target_compile_definitions(ta_platform_file PRIVATE TA_QEMU_CPU_HZ=${TA_CPU_HZ}u)
+        target_compile_definitions(ta_platform_file PUBLIC TA_PLATFORM_STORAGE_BYTES=${TA_ADAPT_STORAGE_BYTES}u)
         target_include_directories(ta_platform_file PUBLIC ${TA_FW}/platform ${TA_FW}/platform/qemu)
     else()
         add_library(ta_platform_file STATIC ${_ta_file_common} ${TA_FW}/platform/host/ta_storage_file_host.c
                                             ${TA_FW}/platform/host/ta_platform_host.c)
         target_include_directories(ta_platform_file PUBLIC ${TA_FW}/platform)
+        target_compile_definitions(ta_platform_file PUBLIC TA_PLATFORM_STORAGE_BYTES=${TA_ADAPT_STORAGE_BYTES}u)
     endif()
 
     add_executable(ta_adapt ${TA_FW}/app/ta_app.c ${TA_FW}/app/ta_adapt_main.c)

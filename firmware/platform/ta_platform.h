@@ -19,11 +19,12 @@ typedef enum {
 } ta_platform_status_t;
 
 /* Bytes of non-volatile storage the platform offers (erase sets 0xFF, writes only clear bits,
- * as on NOR flash). Sized for the on-device head's two slots (firmware/ondevice/ta_head_store.h): each
- * 9 sectors, enough for the largest head record of the default build, 16 classes x 128-value embedding
- * (8,692 bytes). A build may override both. */
+ * as on NOR flash). They hold the on-device head's two slots (firmware/ondevice/ta_head_store.h): 8,192
+ * bytes give two 4 KB slots, enough for 16 classes x an embedding of up to 56 values; the host and QEMU
+ * adapt builds set 18,432 (two 9 KB slots: 16 classes x 128 values). A head that does not fit stops the
+ * build (#error in ta_head_store.h). */
 #ifndef TA_PLATFORM_STORAGE_BYTES
-#define TA_PLATFORM_STORAGE_BYTES 18432u
+#define TA_PLATFORM_STORAGE_BYTES 8192u
 #endif
 #ifndef TA_PLATFORM_STORAGE_SECTOR_BYTES
 #define TA_PLATFORM_STORAGE_SECTOR_BYTES 1024u

@@ -15,7 +15,8 @@ STORE_SOURCES = ("ta_head.c", "ta_head_exp.c", "ta_head_record.c", "ta_head_stor
 
 def store_test(target: str = "host") -> Path:
     sources = [C_DIR / "store_test.c", C_DIR / "nor_shim.c", *ondevice_sources(*STORE_SOURCES)]
-    return build_program(sources, "store_test", target)
+    # the store of the host/QEMU adapt builds: 18,432 bytes, two 9 KB slots
+    return build_program(sources, "store_test", target, defines={"TA_PLATFORM_STORAGE_BYTES": "18432u"})
 
 
 @pytest.mark.parametrize(("target", "trials"), [("host", 600), ("qemu-m4", 60)])
