@@ -7,7 +7,7 @@
  * Then commands arrive through the platform's sample source (COMMANDS.f32, float32 like PCM: a device
  * would get them from a button, a confirmed detection or a gateway). Each command is a header of
  * TA_ADAPT_HEADER float32 values — [0] opcode, [1] argument, [2..7] parameters, [8..23] a label as
- * character codes — followed by the clips it needs (ta_model_frontend.clip_samples samples each):
+ * character codes — followed by the clips it needs (ta_app_clip_samples() samples each):
  *
  *   1 TRAIN    arg = label index; one clip: frontend -> model -> embedding -> one head update
  *   2 EVAL     one clip: classified by the head (the int8 path while it has not learned); a result line
@@ -72,7 +72,7 @@ static ta_head_store_t ta_adapt_store;
 static ta_head_factory_t ta_adapt_factory;
 static ta_head_identity_t ta_adapt_identity;
 static uint8_t ta_adapt_device_id[TA_HEAD_DEVICE_ID_BYTES] = "device";
-static float ta_adapt_hop[TA_FRONTEND_MAX_FFT];
+static float ta_adapt_hop[TA_APP_MAX_HOP];
 static float ta_adapt_clip[TA_APP_MAX_CLIP_SAMPLES > 0 ? TA_APP_MAX_CLIP_SAMPLES : 1];
 static float ta_adapt_header[TA_ADAPT_HEADER];
 static int8_t ta_adapt_embedding[TA_MODEL_HEAD_DIM];
@@ -173,15 +173,18 @@ static ta_status_t boot(void)
 /* Reads one clip and runs it through frontend and model; the embedding and scores are copied out. */
 static ta_status_t run_clip(void)
 {
-    const uint32_t clip = ta_model_frontend.clip_samples;
+    const uint32_t clip = ta_app_clip_samples();
     const uint32_t hop = ta_app_hop_samples(&ta_adapt_app);
     ta_app_result_t result;
     ta_status_t st;
-    if (ta_model_frontend.normalize != (uint8_t)TA_NORMALIZE_NONE) {
+    if (hop > TA_APP_MAX_HOP) {
+        return TA_ERR_CAPACITY;
+    }
+    if (ta_app_clip_normalizes()) {
         if (clip > TA_APP_MAX_CLIP_SAMPLES || ta_platform_read_pcm(ta_adapt_clip, clip) != TA_PLATFORM_OK) {
             return TA_ERR_IO;
         }
-        st = ta_app_begin_clip(&ta_adapt_app, ta_frontend_clip_gain(&ta_model_frontend, ta_adapt_clip, clip));
+        st = ta_app_begin_clip(&ta_adapt_app, ta_app_clip_gain(ta_adapt_clip, clip));
         for (uint32_t pos = 0; st == TA_OK && pos < clip; pos += hop) {
             uint32_t n = clip - pos < hop ? clip - pos : hop;
             memcpy(ta_adapt_hop, &ta_adapt_clip[pos], n * sizeof(float));

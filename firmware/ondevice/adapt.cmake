@@ -10,9 +10,23 @@ option(TA_HEAD_MOMENTUM "Keep a momentum buffer per head weight (doubles the hea
 # The emulated flash of the host and QEMU adapt builds: two 9 KB slots, room for 16 classes x 128 values.
 set(TA_ADAPT_STORAGE_BYTES 18432 CACHE STRING "Emulated storage of ta_adapt (bytes, whole 1 KB sectors)")
 
+set(_ta_adapt_ok OFF)
 if(TA_MODEL_H MATCHES "TA_MODEL_HAS_HEAD[ \t]+1" AND TA_MODEL_H MATCHES "TA_MODEL_HAS_FRONTEND[ \t]+1")
     string(REGEX MATCH "TA_MODEL_HEAD_DIM[ \t]+([0-9]+)" _ta_dim_match "${TA_MODEL_H}")
     set(TA_HEAD_DIM ${CMAKE_MATCH_1})
+    # The largest record (ta_head_record.h) must fit one of the two slots, else no ta_adapt (the other
+    # programs of this model build as before).
+    math(EXPR _ta_record "88 + 28 + ${TA_HEAD_MAX_CLASSES} * (24 + 4 * ${TA_HEAD_DIM})")
+    math(EXPR _ta_slot "${TA_ADAPT_STORAGE_BYTES} / 2 / 1024 * 1024")
+    if(_ta_record GREATER _ta_slot)
+        message(STATUS "ta_adapt not built: a head of ${TA_HEAD_MAX_CLASSES} classes x ${TA_HEAD_DIM} values "
+                       "(${_ta_record} B) does not fit a ${_ta_slot} B storage slot")
+    else()
+        set(_ta_adapt_ok ON)
+    endif()
+endif()
+
+if(_ta_adapt_ok)
     if(TA_HEAD_MOMENTUM)
         set(_ta_momentum 1)
     else()
