@@ -13,9 +13,19 @@ PYTEST_ARGS ?=
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 DEMO_RUN ?= $(wildcard runs/demo/fsdd)
 
-.PHONY: setup debs test demo bench bench-quick lint clean
+.PHONY: setup debs fleet test demo bench bench-quick lint clean
 
 setup: debs $(BIN)/.ext-built
+
+# Flower (federated simulation of device fleets) lives in its own environment: its pins of typer, rich and
+# protobuf differ from ours. tinyaudio's numpy-only fleet modules reach it through a .pth file.
+FLEET_VENV ?= .venv-fleet
+$(FLEET_VENV)/.installed: constraints-fleet.txt
+	@test -x $(FLEET_VENV)/bin/python || $(PYTHON) -m venv $(FLEET_VENV)
+	$(FLEET_VENV)/bin/python -m pip install -q -c constraints-fleet.txt 'flwr[simulation]' numpy
+	echo "$(CURDIR)/python" > "$$($(FLEET_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/tinyaudio-src.pth"
+	@touch $@
+fleet: $(FLEET_VENV)/.installed
 
 debs:
 	@scripts/ensure_debs.sh $(DEBS)
@@ -32,8 +42,8 @@ $(BIN)/.ext-built: $(BIN)/.deps-installed $(FRONTEND_SRC)
 	$(BIN)/python -m pip install -q -e . --no-deps --no-build-isolation
 	@touch $@
 
-test: setup
-	TINYAUDIO_NO_SKIPS=1 $(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS) tests
+test: setup fleet
+	TINYAUDIO_FLEET_PYTHON=$(CURDIR)/$(FLEET_VENV)/bin/python TINYAUDIO_NO_SKIPS=1 $(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS) tests
 
 demo: setup
 	scripts/demo.sh "$(DATA)" runs/demo

@@ -40,10 +40,9 @@ if TYPE_CHECKING:  # flwr is imported only when the apps are built
     from flwr.serverapp import ServerApp
 
 MISSING_FLWR = (
-    "the Flower engine needs flwr in its own environment: "
-    "`python -m venv .venv-fleet && .venv-fleet/bin/pip install 'flwr[simulation]==1.42.0' numpy && "
-    ".venv-fleet/bin/pip install --no-deps -e .` then set TINYAUDIO_FLEET_PYTHON; "
-    "or use --engine numpy"
+    "the Flower engine needs flwr in its own environment: in a checkout run `make fleet` (builds "
+    ".venv-fleet); elsewhere `python -m venv FLEET && FLEET/bin/pip install 'tinyaudio[fleet]'` and set "
+    "TINYAUDIO_FLEET_PYTHON=FLEET/bin/python; or use --engine numpy"
 )
 
 
